@@ -1,0 +1,16 @@
+"""Ingest articles into the index: ``ingest_paths(["corpus/"])`` or ``python -m ingest corpus/``."""
+
+from ingest.chunking import chunk_article
+from ingest.furniture import strip_furniture
+from ingest.loaders import LoadError, load_file
+from ingest.pipeline import FileError, IngestReport, ingest_paths
+
+__all__ = [
+    "FileError",
+    "IngestReport",
+    "LoadError",
+    "chunk_article",
+    "ingest_paths",
+    "load_file",
+    "strip_furniture",
+]

@@ -1,0 +1,30 @@
+"""Errors raised by the assistant.
+
+RagError
+ ├── IndexNotBuiltError      no index yet: tells how to build one
+ ├── IndexMismatchError      the index was built with another embedding model / dimension
+ ├── ModelNotFoundError      a bundled model package is missing: names the pip command
+ └── LLMError                the chat model backend failed or is misconfigured
+"""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class for every error this project raises on purpose."""
+
+
+class IndexNotBuiltError(RagError):
+    """The index directory or collection does not exist yet."""
+
+
+class IndexMismatchError(RagError):
+    """The stored collection was built with a different embedding model or dimension."""
+
+
+class ModelNotFoundError(RagError):
+    """A bundled model could not be located."""
+
+
+class LLMError(RagError):
+    """The chat model backend could not be created or failed."""

@@ -1,0 +1,125 @@
+"""Data models shared by ingest, retrieval, answering and the UI (pydantic at the boundaries)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Article(BaseModel):
+    """A cleaned article, ready to chunk."""
+
+    doc_id: str = Field(description="Stable ID derived from the file path or URL.")
+    text: str = Field(description="Cleaned article body: furniture removed.")
+    title: str = ""
+    source: str = Field("", description="Outlet, e.g. Reuters.")
+    url: str = ""
+    published: str = Field("", description="ISO date (YYYY-MM-DD) or ''.")
+    author: str = ""
+    path: str = Field("", description="File the article was read from.")
+    content_hash: str = Field("", description="sha256 of text + metadata: re-ingest key.")
+
+
+class Chunk(BaseModel):
+    """A run of whole sentences of one article, with its character span in the cleaned text."""
+
+    id: str
+    doc_id: str
+    index: int = Field(description="Position of the chunk in its article.")
+    text: str
+    start: int = Field(description="Offset of text[0] in the cleaned article.")
+    end: int = Field(description="Offset one past the chunk's last character.")
+    sentences: list[tuple[int, int]] = Field(
+        default_factory=list, description="Sentence spans, relative to the article."
+    )
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+
+    def to_metadata(self) -> dict[str, Any]:
+        """Flat metadata for Chroma (scalars only)."""
+        return {
+            "doc_id": self.doc_id,
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "sentences": json.dumps(self.sentences),
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published,
+        }
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+        """Rebuild a chunk from what Chroma stored."""
+        return cls(
+            id=chunk_id,
+            text=text,
+            doc_id=str(meta["doc_id"]),
+            index=int(meta["index"]),
+            start=int(meta["start"]),
+            end=int(meta["end"]),
+            sentences=[tuple(s) for s in json.loads(str(meta.get("sentences") or "[]"))],
+            title=str(meta.get("title") or ""),
+            source=str(meta.get("source") or ""),
+            url=str(meta.get("url") or ""),
+            published=str(meta.get("published") or ""),
+        )
+
+
+class Citation(BaseModel):
+    """What an ``[n]`` marker in an answer points to."""
+
+    n: int = Field(description="The marker number in the answer text.")
+    chunk_id: str
+    doc_id: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    text: str = Field(description="The cited passage (the whole chunk).")
+    start: int = Field(description="Chunk start in the cleaned article.")
+    end: int = Field(description="Chunk end in the cleaned article.")
+    sentence: str = Field("", description="The evidence sentence the answer rests on.")
+    sentence_start: int = Field(0, description="Its start in the cleaned article.")
+    sentence_end: int = Field(0, description="Its end in the cleaned article.")
+
+
+class Evidence(BaseModel):
+    """A candidate sentence selected from a retrieved chunk, with its scores."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    similarity: float = Field(description="Cosine similarity to the question.")
+    coverage: float = Field(description="IDF-weighted share of question terms in its context.")
+    type_ok: bool = Field(description="Holds what the question asks for (number, date, actor).")
+    score: float
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of the answer and what it rests on."""
+
+    text: str
+    citations: list[int] = Field(default_factory=list)
+    supported: bool = Field(description="Passed the support check against what it cites.")
+    quoted: bool = Field(False, description="Verbatim evidence used instead of generated text.")
+
+
+class Answer(BaseModel):
+    """The result of :func:`rag.ask`."""
+
+    question: str
+    answer: str = Field(description="The answer text with [n] markers.")
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = Field(False, description="True when the sources do not answer.")
+    sentences: list[AnswerSentence] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    standalone_question: str = Field("", description="The question as used for retrieval.")
+    seconds: float = 0.0

@@ -1,0 +1,124 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25 over the same chunks), fused by RRF."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from rag.models import Chunk
+from rag.settings import RetrievalSettings
+from rag.store import Store
+from rag.text import content_terms
+
+
+@dataclass
+class Retrieved:
+    """A fused result: the chunk and how each retriever ranked it."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    dense_similarity: float | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over every chunk plus document frequencies for term weighting."""
+
+    revision: int
+    chunks: list[Chunk]
+    bm25: bm25s.BM25 | None
+    df: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def build(cls, store: Store) -> LexicalIndex:
+        """Read every chunk from the store and index it."""
+        revision = store.revision
+        chunks = list(store.iter_chunks())
+        tokens = [content_terms(c.title + "\n" + c.text) for c in chunks]
+        df: Counter[str] = Counter()
+        for t in tokens:
+            df.update(set(t))
+        bm25 = None
+        if chunks:
+            bm25 = bm25s.BM25()
+            # bm25s needs a non-empty token list per document
+            bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+        return cls(revision, chunks, bm25, df)
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency; unseen terms weigh most."""
+        n = max(len(self.chunks), 1)
+        return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
+
+    def search(self, query: str, n: int) -> list[tuple[int, float]]:
+        """(chunk position, BM25 score) of the best chunks with a positive score."""
+        if self.bm25 is None:
+            return []
+        terms = content_terms(query) or ["\x00"]
+        idx, scores = self.bm25.retrieve([terms], k=min(n, len(self.chunks)), show_progress=False)
+        return [(int(i), float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
+
+
+def _matches(chunk: Chunk, where: dict[str, Any] | None) -> bool:
+    """Equality filters on chunk metadata (the lexical side of ``filters``)."""
+    if not where:
+        return True
+    meta = chunk.to_metadata()
+    return all(meta.get(k) == v for k, v in where.items() if not k.startswith("$"))
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over one store, fused with reciprocal-rank fusion."""
+
+    def __init__(self, store: Store, settings: RetrievalSettings | None = None):
+        self.store = store
+        self.settings = settings or RetrievalSettings()
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, rebuilt when the store changed since it was built."""
+        with self._lock:
+            if self._lexical is None or self._lexical.revision != self.store.revision:
+                self._lexical = LexicalIndex.build(self.store)
+            return self._lexical
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query vector (same embedder as the index)."""
+        return self.store.embedder.encode([query])[0]
+
+    def retrieve(
+        self, query: str, *, k: int | None = None, where: dict[str, Any] | None = None
+    ) -> list[Retrieved]:
+        """Top ``k`` chunks for ``query`` by RRF over dense and BM25 rankings."""
+        k = k or self.settings.k
+        n = max(self.settings.candidates, k)
+        fused: dict[str, Retrieved] = {}
+        for rank, hit in enumerate(self.store.search(self.embed_query(query), n, where), 1):
+            fused[hit.chunk.id] = Retrieved(
+                hit.chunk, 1.0 / (self.settings.rrf_k + rank), rank, hit.similarity
+            )
+        lexical = self.lexical
+        rank = 0
+        for pos, _score in lexical.search(query, n * 2 if where else n):
+            chunk = lexical.chunks[pos]
+            if not _matches(chunk, where):
+                continue
+            rank += 1
+            if rank > n:
+                break
+            r = fused.get(chunk.id)
+            if r is None:
+                r = fused[chunk.id] = Retrieved(chunk, 0.0)
+            r.lexical_rank = rank
+            r.score += 1.0 / (self.settings.rrf_k + rank)
+        return sorted(fused.values(), key=lambda r: r.score, reverse=True)[:k]

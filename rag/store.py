@@ -1,0 +1,231 @@
+"""The index: an embedded Chroma collection of chunks plus a manifest of articles.
+
+Chroma stores our vectors and never embeds by itself (``embedding_function=None``). The
+collection records the embedding model and dimension; opening it with another model is an
+error. The manifest (``manifest.json``) records each article's content hash, so re-ingesting
+an unchanged file embeds nothing; cleaned article texts sit in ``articles/`` for the UI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from rag.errors import IndexMismatchError, IndexNotBuiltError
+from rag.models import Article, Chunk
+from rag.settings import Settings
+
+MANIFEST_VERSION = 1
+_CHROMA_BATCH = 1000
+
+
+class TextEncoder(Protocol):
+    """What the store and retriever need of an embedder (the real one or a test fake)."""
+
+    name: str
+
+    @property
+    def dimension(self) -> int: ...
+
+    def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray: ...
+
+
+@dataclass
+class Hit:
+    """A chunk returned by a search, with its cosine similarity to the query."""
+
+    chunk: Chunk
+    similarity: float
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class Store:
+    """Chunks in Chroma + article manifest, under ``settings.home``."""
+
+    def __init__(self, settings: Settings, embedder: TextEncoder, *, create: bool = False):
+        self.settings = settings
+        self.embedder = embedder
+        self.home = Path(settings.home)
+        self._lock = threading.Lock()
+        if not create and not (self.home / "chroma").exists():
+            raise IndexNotBuiltError(
+                f"no index at {self.home.resolve()}: run 'make demo' or "
+                f"'python -m ingest corpus/' first (or point RAG_HOME at an index)"
+            )
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.client = chromadb.PersistentClient(
+            path=str(self.home / "chroma"),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
+        )
+        self.collection = self._open_collection(create)
+
+    # -- collection -------------------------------------------------------------------
+    def _open_collection(self, create: bool) -> Any:
+        name = self.settings.collection
+        existing = {c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()}
+        if name not in existing:
+            if not create:
+                raise IndexNotBuiltError(
+                    f"the index at {self.home.resolve()} has no collection {name!r}: "
+                    f"run 'python -m ingest corpus/'"
+                )
+            return self.client.create_collection(
+                name,
+                embedding_function=None,
+                metadata={
+                    "hnsw:space": "cosine",
+                    "embedding_model": self.embedder.name,
+                    "embedding_dim": self.embedder.dimension,
+                },
+            )
+        collection = self.client.get_collection(name, embedding_function=None)
+        meta = collection.metadata or {}
+        want = (self.embedder.name, self.embedder.dimension)
+        have = (meta.get("embedding_model"), meta.get("embedding_dim"))
+        if have != want:
+            raise IndexMismatchError(
+                f"the index at {self.home.resolve()} was built with embedding model "
+                f"{have[0]!r} (dim {have[1]}), but this process uses {want[0]!r} (dim {want[1]}): "
+                f"set RAG_EMBEDDING__MODEL={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
+            )
+        return collection
+
+    def reset(self) -> None:
+        """Delete every chunk and article (``--rebuild``)."""
+        with self._lock:
+            self.client.delete_collection(self.settings.collection)
+            self.collection = self._open_collection(create=True)
+            for f in (self.home / "articles").glob("*.json"):
+                f.unlink()
+            self._write_manifest({})
+
+    # -- manifest ---------------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        """Where the article manifest lives."""
+        return self.home / "manifest.json"
+
+    def _read_manifest_raw(self) -> dict[str, Any]:
+        if not self.manifest_path.exists():
+            return {"version": MANIFEST_VERSION, "revision": 0, "documents": {}}
+        return dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> article metadata (title, source, published, path, content_hash, chunks)."""
+        return dict(self._read_manifest_raw()["documents"])
+
+    @property
+    def revision(self) -> int:
+        """Bumped on every change: lets caches (BM25) know when to rebuild."""
+        return int(self._read_manifest_raw().get("revision", 0))
+
+    def _write_manifest(self, documents: dict[str, Any]) -> None:
+        raw = self._read_manifest_raw()
+        raw.update(
+            version=MANIFEST_VERSION,
+            revision=int(raw.get("revision", 0)) + 1,
+            embedding_model=self.embedder.name,
+            documents=documents,
+        )
+        _atomic_write(self.manifest_path, json.dumps(raw, indent=1, ensure_ascii=False))
+
+    # -- writes -----------------------------------------------------------------------
+    def put_article(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Replace an article's chunks with these (delete, then add, then record)."""
+        if len(chunks) != len(vectors):
+            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        with self._lock:
+            self.collection.delete(where={"doc_id": article.doc_id})
+            for i in range(0, len(chunks), _CHROMA_BATCH):
+                batch = chunks[i : i + _CHROMA_BATCH]
+                self.collection.add(
+                    ids=[c.id for c in batch],
+                    documents=[c.text for c in batch],
+                    metadatas=[c.to_metadata() for c in batch],
+                    embeddings=vectors[i : i + _CHROMA_BATCH],
+                )
+            _atomic_write(
+                self.home / "articles" / f"{article.doc_id}.json",
+                article.model_dump_json(),
+            )
+            docs = self.documents()
+            docs[article.doc_id] = {
+                **article.model_dump(exclude={"text"}),
+                "chunks": len(chunks),
+            }
+            self._write_manifest(docs)
+
+    def remove_article(self, doc_id: str) -> None:
+        """Delete an article and its chunks."""
+        with self._lock:
+            self.collection.delete(where={"doc_id": doc_id})
+            (self.home / "articles" / f"{doc_id}.json").unlink(missing_ok=True)
+            docs = self.documents()
+            docs.pop(doc_id, None)
+            self._write_manifest(docs)
+
+    # -- reads ------------------------------------------------------------------------
+    def article(self, doc_id: str) -> Article | None:
+        """The cleaned article, or None."""
+        path = self.home / "articles" / f"{doc_id}.json"
+        if not path.exists():
+            return None
+        return Article.model_validate_json(path.read_text(encoding="utf-8"))
+
+    def count(self) -> int:
+        """Number of chunks."""
+        return int(self.collection.count())
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
+        """Every chunk, paged."""
+        offset = 0
+        while True:
+            got = self.collection.get(
+                include=["documents", "metadatas"], limit=page, offset=offset
+            )
+            ids = got["ids"]
+            if not ids:
+                return
+            for cid, doc, meta in zip(ids, got["documents"], got["metadatas"], strict=True):
+                yield Chunk.from_record(cid, doc, dict(meta))
+            offset += len(ids)
+
+    def search(
+        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """Nearest chunks by cosine similarity."""
+        total = self.count()
+        if total == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, total),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        for cid, doc, meta, dist in zip(
+            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
+            strict=True,
+        ):
+            hits.append(Hit(Chunk.from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
+        return hits

@@ -1,0 +1,169 @@
+"""Text utilities shared by ingest and answering: sentences with spans, terms, numbers, names."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+import Stemmer
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’\-]*|\d[\d,.]*\d|\d")
+
+# Small, generic English stopword list (question words included: they carry no topic).
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing don't down during each
+    few for from further had has have having he her here hers herself him himself his how i if
+    in into is it it's its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves s t also according said say says saying tell told did many much
+    according whose ever still yet per via among amid within without upon onto
+    """.split()
+)
+
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
+    "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "million": 10**6,
+    "millions": 10**6, "billion": 10**9, "decade": 10, "decades": 10, "half": 0.5,
+    "single": 1, "both": 2, "twice": 2,
+}
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)s?$")
+
+# Verbs and phrases that attribute a claim to someone.
+ATTRIBUTION = re.compile(
+    r"\b(said|says|say|saying|claimed|claims|claim|according to|reported|reports|told|"
+    r"announced|stated|alleged|alleges|acknowledged|admitted|accused|asserted|insisted|"
+    r"denied|estimated|estimates|confirmed|declared|statement)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|without|n't|none|nobody|nothing)\b", re.I)
+
+_segmenter = pysbd.Segmenter(language="en", clean=False)
+_stemmer = Stemmer.Stemmer("english")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` in ``text`` (plus ``offset``), whitespace trimmed.
+
+    Line breaks always end a sentence: scraped articles put one paragraph per line.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        if not line.strip():
+            continue
+        cursor = 0
+        for sent in _segmenter.segment(line):
+            piece = sent.strip()
+            if not piece:
+                continue
+            i = line.find(piece, cursor)
+            if i < 0:  # pysbd normalised something; fall back to the rest of the line
+                i = cursor
+                piece = line[cursor:].strip()
+            cursor = i + len(piece)
+            spans.append((offset + m.start() + i, offset + m.start() + cursor))
+    return spans
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (letters or numbers), original case."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Lower-cased English stem."""
+    return str(_stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s")))
+
+
+def content_terms(text: str) -> list[str]:
+    """Stems of the content words of ``text`` (no stopwords), in order, unique."""
+    seen: dict[str, None] = {}
+    for w in words(text):
+        lw = w.lower()
+        if lw in STOPWORDS or len(lw) < 2 and not lw.isdigit():
+            continue
+        seen.setdefault(stem(lw), None)
+    return list(seen)
+
+
+def parse_number(token: str) -> float | None:
+    """The value of a numeric token ('84', '1,200', 'seven', 'dozens') or None."""
+    t = token.lower().replace(",", "")
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def numbers(text: str, *, include_years: bool = True) -> set[float]:
+    """Every number a text states, digits or words."""
+    out: set[float] = set()
+    for w in words(text):
+        if not include_years and _YEAR.match(w):
+            continue
+        v = parse_number(w)
+        if v is not None:
+            out.add(v)
+    return out
+
+
+def is_year(token: str) -> bool:
+    """True for a four-digit year such as 2024 or 1990s."""
+    return bool(_YEAR.match(token))
+
+
+def has_date(text: str) -> bool:
+    """True when the text names a year, month, weekday or relative date."""
+    for w in words(text):
+        lw = w.lower()
+        if is_year(w) or lw in MONTHS or lw in WEEKDAYS:
+            return True
+    return bool(re.search(r"\b(yesterday|today|ago|last (week|month|year)|since)\b", text, re.I))
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not sentence-initial stopwords: a cheap stand-in for NER."""
+    out: set[str] = set()
+    toks = words(text)
+    for i, w in enumerate(toks):
+        if not w[0].isupper():
+            continue
+        if w.lower() in STOPWORDS:
+            continue
+        if i == 0 and len(toks) > 1 and w.lower() in _COMMON_INITIALS:
+            continue
+        out.add(stem(w))
+    return out
+
+
+# Sentence-initial capitalised words that are ordinary words, not names.
+_COMMON_INITIALS = frozenset(
+    "even neither however meanwhile many some several most earlier later separately "
+    "previously still although while despite".split()
+)
+
+
+def has_attribution(text: str) -> bool:
+    """True when the text attributes a claim to someone ('X said', 'according to Y')."""
+    return bool(ATTRIBUTION.search(text))
+
+
+def has_negation(text: str) -> bool:
+    """True when the text contains a negation."""
+    return bool(NEGATION.search(text))
