@@ -53,10 +53,15 @@ class LexicalIndex:
             bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
         return cls(revision, chunks, bm25, df)
 
-    def idf(self, term: str) -> float:
-        """Smoothed inverse document frequency; unseen terms weigh most."""
+    def weight(self, term: str) -> float:
+        """Term weight 1 + IDF: every term counts, rarer terms (and unseen ones) count more.
+
+        The 1 keeps weights sane in a small corpus, where IDF alone is near zero for the
+        article's own topic words.
+        """
         n = max(len(self.chunks), 1)
-        return math.log((n + 1) / (self.df.get(term, 0) + 0.5))
+        df = self.df.get(term, 0)
+        return 1.0 + math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """(chunk position, BM25 score) of the best chunks with a positive score."""

@@ -83,10 +83,32 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Irregular verb forms and plurals a suffix stemmer cannot join to their base.
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "take": "took taken", "give": "gave given", "go": "went gone", "say": "said",
+        "tell": "told", "see": "saw seen", "come": "came", "become": "became",
+        "begin": "began begun", "lose": "lost", "win": "won", "fight": "fought",
+        "seize": "seized", "hold": "held", "lead": "led", "leave": "left", "make": "made",
+        "meet": "met", "speak": "spoke spoken", "flee": "fled", "shoot": "shot",
+        "bring": "brought", "buy": "bought", "think": "thought", "know": "knew known",
+        "run": "ran", "send": "sent", "spend": "spent", "strike": "struck", "write": "wrote written",
+        "break": "broke broken", "choose": "chose chosen", "drive": "drove driven",
+        "fall": "fell fallen", "find": "found", "get": "got gotten", "have": "had has",
+        "keep": "kept", "put": "put", "rise": "rose risen", "sell": "sold", "stand": "stood",
+        "steal": "stole stolen", "die": "died dead death deaths", "kill": "killed killing",
+        "man": "men", "woman": "women", "child": "children", "person": "people",
+    }.items()
+    for form in forms.split()
+}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Lower-cased English stem."""
-    return str(_stemmer.stemWord(word.lower().replace("’", "'").removesuffix("'s")))
+    """Lower-cased English stem (irregular forms mapped to their base first)."""
+    w = word.lower().replace("’", "'").removesuffix("'s")
+    return str(_stemmer.stemWord(_IRREGULAR.get(w, w)))
 
 
 def content_terms(text: str) -> list[str]:

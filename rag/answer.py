@@ -1,0 +1,294 @@
+"""``ask()``: retrieve, select evidence, refuse or compose, verify every sentence, cite.
+
+The LLM may shorten and join evidence sentences, but a sentence it writes is kept only when
+it passes :func:`rag.verify.check_support` against what it cites; otherwise the evidence is
+quoted verbatim. When no evidence sentence can answer, the answer is a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from functools import lru_cache
+from typing import Any
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+
+from rag.embeddings import get_embedder
+from rag.evidence import question_type, select_evidence
+from rag.llm import make_chat_model
+from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
+from rag.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
+from rag.retrieval import HybridRetriever, Retrieved
+from rag.settings import Settings, get_settings
+from rag.store import Store, TextEncoder
+from rag.text import content_terms, names, numbers, split_sentences, words
+from rag.verify import check_support
+
+History = list[Any]  # [(user, assistant)] pairs or [{"role": ..., "content": ...}] messages
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_FOLLOW_UP = re.compile(
+    r"^\W*(and|but|also|what about|how about|and what|so)\b|\b(it|its|they|them|their|he|she|"
+    r"his|her|this|that|these|those|there)\b",
+    re.I,
+)
+
+
+def _user_turns(history: History | None) -> list[str]:
+    turns: list[str] = []
+    for item in history or []:
+        if isinstance(item, dict):
+            if item.get("role") == "user":
+                turns.append(str(item.get("content") or ""))
+        elif isinstance(item, list | tuple) and item:
+            turns.append(str(item[0] or ""))
+    return [t for t in turns if t.strip()]
+
+
+def condense(question: str, history: History | None) -> tuple[str, list[str]]:
+    """(standalone retrieval query, extra content terms carried over from earlier turns).
+
+    A follow-up ("and how many soldiers?") carries the previous question's names and terms;
+    a question that names its own subject is left alone.
+    """
+    turns = _user_turns(history)
+    if not turns:
+        return question, []
+    own = content_terms(question)
+    if not _FOLLOW_UP.search(question) and len(own) >= 3:
+        return question, []
+    prev = turns[-1]
+    carried = [t for t in content_terms(prev) if t not in own]
+    carried_names = [t for t in names(prev) if t in carried]
+    return f"{question} ({prev})", carried_names
+
+
+class Assistant:
+    """Holds the index, retriever and chat model; ``ask`` is thread-safe."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: TextEncoder | None = None,
+        llm: BaseChatModel | None = None,
+        use_llm: bool | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = embedder or get_embedder(self.settings.embedding)
+        self.store = Store(self.settings, self.embedder)
+        self.retriever = HybridRetriever(self.store, self.settings.retrieval)
+        use = self.settings.answer.use_llm if use_llm is None else use_llm
+        self._llm = llm
+        self._llm_loaded = llm is not None or not use
+        self._lock = threading.Lock()
+
+    @property
+    def llm(self) -> BaseChatModel | None:
+        """The chat model (created on first use)."""
+        with self._lock:
+            if not self._llm_loaded:
+                self._llm = make_chat_model(self.settings.llm)
+                self._llm_loaded = True
+            return self._llm
+
+    # -- main entry ---------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        history: History | None = None,
+        k: int | None = None,
+        filters: dict[str, Any] | None = None,
+    ) -> Answer:
+        """Answer ``question`` from the corpus with cited sentences, or refuse."""
+        t0 = time.perf_counter()
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        standalone, carried = condense(question, history)
+        results = self.retriever.retrieve(standalone, k=k, where=filters)
+        texts = self._article_texts(results)
+        selected, scored = select_evidence(
+            question,
+            results,
+            embedder=self.embedder,
+            lexical=self.retriever.lexical,
+            settings=self.settings.answer,
+            article_text=texts,
+            extra_terms=carried,
+        )
+        if not selected:
+            return Answer(
+                question=question,
+                answer=REFUSAL,
+                refused=True,
+                evidence=scored[:5],
+                standalone_question=standalone,
+                seconds=round(time.perf_counter() - t0, 3),
+            )
+        draft = self._draft(question, selected)
+        sentences = self._compose(question, draft, selected)
+        answer = self._cite(question, sentences, selected, results, texts)
+        answer.standalone_question = standalone
+        answer.seconds = round(time.perf_counter() - t0, 3)
+        return answer
+
+    # -- steps --------------------------------------------------------------------------
+    def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for r in results:
+            if r.chunk.doc_id not in out:
+                art = self.store.article(r.chunk.doc_id)
+                if art is not None:
+                    out[r.chunk.doc_id] = art.text
+        return out
+
+    def _draft(self, question: str, evidence: list[Evidence]) -> str:
+        llm = self.llm
+        if llm is None:
+            return ""
+        chain = ANSWER_PROMPT | llm | StrOutputParser()
+        return str(
+            chain.invoke(
+                {"question": question, "evidence": format_evidence([e.text for e in evidence])}
+            )
+        )
+
+    def _compose(
+        self, question: str, draft: str, evidence: list[Evidence]
+    ) -> list[tuple[str, list[int], bool, bool]]:
+        """(text, evidence indices, supported, quoted) per answer sentence."""
+        out: list[tuple[str, list[int], bool, bool]] = []
+        min_sim = self.settings.answer.min_support_similarity
+        for s, e in split_sentences(draft):
+            raw = draft[s:e]
+            cited = [int(m) - 1 for m in _MARKER.findall(raw)]
+            text = _MARKER.sub("", raw).strip()
+            text = re.sub(r"\s+([.,;:!?])", r"\1", text)
+            if len(words(text)) < 3 or text.lower().startswith(("answer:", "evidence")):
+                continue
+            valid = sorted({i for i in cited if 0 <= i < len(evidence)})
+            choices = [valid] if valid else [[i] for i in range(len(evidence))]
+            for idx in choices:
+                result = check_support(
+                    text,
+                    [evidence[i].text for i in idx],
+                    embedder=self.embedder,
+                    min_similarity=min_sim,
+                    question=question,
+                )
+                if result.supported:
+                    if not any(t == text for t, *_ in out):
+                        out.append((text, idx, True, False))
+                    break
+            if len(out) >= 2:
+                break
+        # every evidence the answer needs must be represented; quote what the draft left out
+        needed = _needed(question, evidence)
+        cited_now = {i for _, idx, *_ in out for i in idx}
+        for i in needed:
+            if i not in cited_now:
+                out.append((f"“{evidence[i].text}”", [i], True, True))
+        return out
+
+    def _cite(
+        self,
+        question: str,
+        sentences: list[tuple[str, list[int], bool, bool]],
+        evidence: list[Evidence],
+        results: list[Retrieved],
+        texts: dict[str, str],
+    ) -> Answer:
+        chunks: dict[str, Chunk] = {r.chunk.id: r.chunk for r in results}
+        number_of: dict[int, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        answer_sentences: list[AnswerSentence] = []
+        for text, idx, supported, quoted in sentences:
+            ns = []
+            for i in idx:
+                if i not in number_of:
+                    number_of[i] = len(number_of) + 1
+                    ev = evidence[i]
+                    c = chunks[ev.chunk_id]
+                    citations.append(
+                        Citation(
+                            n=number_of[i],
+                            chunk_id=c.id,
+                            doc_id=c.doc_id,
+                            title=c.title,
+                            source=c.source,
+                            url=c.url,
+                            published=c.published,
+                            text=c.text,
+                            start=c.start,
+                            end=c.end,
+                            sentence=ev.text,
+                            sentence_start=ev.start,
+                            sentence_end=ev.end,
+                        )
+                    )
+                ns.append(number_of[i])
+            marks = "".join(f"[{n}]" for n in ns)
+            parts.append(f"{text} {marks}")
+            answer_sentences.append(
+                AnswerSentence(text=text, citations=ns, supported=supported, quoted=quoted)
+            )
+        return Answer(
+            question=question,
+            answer=" ".join(parts),
+            citations=citations,
+            refused=False,
+            sentences=answer_sentences,
+            evidence=evidence,
+        )
+
+
+def _needed(question: str, evidence: list[Evidence]) -> list[int]:
+    """Evidence the answer must show: the best, and for "how many" every distinct figure."""
+    needed = [0]
+    if question_type(question) == "number":
+        seen = numbers(evidence[0].text, include_years=False)
+        for i, ev in enumerate(evidence[1:], 1):
+            figs = numbers(ev.text, include_years=False)
+            if figs - seen:
+                needed.append(i)
+                seen |= figs
+    return needed
+
+
+@lru_cache(maxsize=4)
+def _assistant(settings_json: str) -> Assistant:
+    return Assistant(Settings.model_validate_json(settings_json))
+
+
+def get_assistant(settings: Settings | None = None) -> Assistant:
+    """The shared assistant for these settings (index and models loaded once)."""
+    return _assistant((settings or get_settings()).model_dump_json())
+
+
+def ask(
+    question: str,
+    *,
+    history: History | None = None,
+    k: int | None = None,
+    filters: dict[str, Any] | None = None,
+    settings: Settings | None = None,
+) -> Answer:
+    """Answer a question from the indexed corpus, every sentence cited, or refuse.
+
+    Args:
+        question: the question, in English.
+        history: earlier turns, as (user, assistant) pairs or role/content messages.
+        k: chunks to retrieve (default ``settings.retrieval.k``).
+        filters: Chroma ``where`` filter on chunk metadata, e.g. ``{"source": "Reuters"}``.
+        settings: settings to use (default: from the environment).
+
+    Raises:
+        IndexNotBuiltError: when no index exists yet.
+    """
+    return get_assistant(settings).ask(question, history=history, k=k, filters=filters)

