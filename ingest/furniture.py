@@ -40,7 +40,7 @@ _BOILER = re.compile(
 def _is_prose(line: str) -> bool:
     """A body paragraph: enough words and ends like a sentence."""
     text = line.strip()
-    return len(text.split()) >= 12 and text[-1:] in ".!?\"”’)" and "  " not in text
+    return len(text.split()) >= 12 and text[-1:] in '.!?"”’)' and "  " not in text
 
 
 def _list_items(lines: list[str]) -> list[bool]:
@@ -52,8 +52,10 @@ def _list_items(lines: list[str]) -> list[bool]:
             bool(
                 _TIMESTAMP.search(line)
                 or _SEPARATOR.match(line)
-                or _TIMESTAMP.search(nxt) and len(line.split()) <= 30
-                or not _is_prose(line) and len(line.split()) <= 25
+                or _TIMESTAMP.search(nxt)
+                and len(line.split()) <= 30
+                or not _is_prose(line)
+                and len(line.split()) <= 25
             )
         )
     return items

@@ -110,10 +110,14 @@ def ingest_paths(
     bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or not total)
     for article, chunks in chunked:
         try:
-            vectors = embedder.encode([c.text for c in chunks], batch_size=settings.embedding.batch_size)
+            vectors = embedder.encode(
+                [c.text for c in chunks], batch_size=settings.embedding.batch_size
+            )
             store.put_article(article, chunks, vectors)
         except Exception as e:
-            report.errors.append(FileError(article.path, f"could not index: {type(e).__name__}: {e}"))
+            report.errors.append(
+                FileError(article.path, f"could not index: {type(e).__name__}: {e}")
+            )
             continue
         finally:
             bar.update(len(chunks))

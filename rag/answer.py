@@ -24,12 +24,21 @@ from rag.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
 from rag.retrieval import HybridRetriever, Retrieved
 from rag.settings import Settings, get_settings
 from rag.store import Store, TextEncoder
-from rag.text import content_terms, names, numbers, split_sentences, words
-from rag.verify import check_support
+from rag.text import (
+    content_terms,
+    has_attribution,
+    names,
+    numbers,
+    question_terms,
+    split_sentences,
+    words,
+)
+from rag.verify import check_support, clauses
 
 History = list[Any]  # [(user, assistant)] pairs or [{"role": ..., "content": ...}] messages
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_PREAMBLE = re.compile(r"^\W*(the answer is|answer|according to the evidence)\s*[:,]?\s*", re.I)
 _FOLLOW_UP = re.compile(
     r"^\W*(and|but|also|what about|how about|and what|so)\b|\b(it|its|they|them|their|he|she|"
     r"his|her|this|that|these|those|there)\b",
@@ -168,8 +177,10 @@ class Assistant:
             raw = draft[s:e]
             cited = [int(m) - 1 for m in _MARKER.findall(raw)]
             text = _MARKER.sub("", raw).strip()
-            text = re.sub(r"\s+([.,;:!?])", r"\1", text)
-            if len(words(text)) < 3 or text.lower().startswith(("answer:", "evidence")):
+            text = re.sub(r"\s+([.,;:!?])", r"\1", _PREAMBLE.sub("", text)).strip(' "“”')
+            if len(words(text)) < 3 or text.lower().startswith("evidence"):
+                continue
+            if not self._relevant(question, text, evidence):
                 continue
             valid = sorted({i for i in cited if 0 <= i < len(evidence)})
             choices = [valid] if valid else [[i] for i in range(len(evidence))]
@@ -179,7 +190,6 @@ class Assistant:
                     [evidence[i].text for i in idx],
                     embedder=self.embedder,
                     min_similarity=min_sim,
-                    question=question,
                 )
                 if result.supported:
                     if not any(t == text for t, *_ in out):
@@ -192,8 +202,16 @@ class Assistant:
         cited_now = {i for _, idx, *_ in out for i in idx}
         for i in needed:
             if i not in cited_now:
-                out.append((f"“{evidence[i].text}”", [i], True, True))
+                out.append((f"“{quote(question, evidence[i].text)}”", [i], True, True))
         return out
+
+    def _relevant(self, question: str, sentence: str, evidence: list[Evidence]) -> bool:
+        """A generated sentence must be about the question, about as much as the evidence is."""
+        if not set(question_terms(question)) & set(content_terms(sentence)):
+            return False
+        vecs = self.embedder.encode([question, sentence])
+        floor = max(self.settings.answer.min_similarity, evidence[0].similarity - 0.1)
+        return float(vecs[0] @ vecs[1]) >= floor
 
     def _cite(
         self,
@@ -246,6 +264,37 @@ class Assistant:
             sentences=answer_sentences,
             evidence=evidence,
         )
+
+
+def quote(question: str, sentence: str, max_words: int = 30) -> str:
+    """The evidence verbatim, long sentences cut to the clauses that bear on the question.
+
+    Dropped clauses become " … "; a kept clause keeps the clause that says who is speaking.
+    """
+    parts = clauses(sentence)
+    if len(words(sentence)) <= max_words or len(parts) < 2:
+        return sentence
+    terms = set(question_terms(question))
+    keep = {i for i, c in enumerate(parts) if terms & set(content_terms(c))}
+    for i in sorted(keep):
+        if not has_attribution(parts[i]):
+            j = next((j for j in range(i - 1, -1, -1) if has_attribution(parts[j])), None)
+            if j is not None:
+                keep.add(j)
+    if not keep or len(keep) == len(parts):
+        return sentence
+    out, last = [], -1
+    for i in sorted(keep):
+        start = sentence.find(parts[i])
+        piece = parts[i]
+        if last >= 0 and i != last + 1 or last < 0 and i > 0:
+            out.append("…")
+        out.append(piece)
+        last = i
+        del start
+    if last < len(parts) - 1:
+        out.append("…")
+    return " ".join(out)
 
 
 def _needed(question: str, evidence: list[Evidence]) -> list[int]:

@@ -74,8 +74,9 @@ class Embedder(Embeddings):
     def dimension(self) -> int:
         """Embedding size."""
         model = self.model
-        getter = getattr(model, "get_embedding_dimension", None) or getattr(
-            model, "get_sentence_embedding_dimension"
+        getter = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
         )
         dim = getter()
         assert dim is not None

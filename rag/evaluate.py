@@ -63,7 +63,9 @@ def is_correct(item: QAItem, answer: Answer) -> bool:
 
 def is_cited(item: QAItem, answer: Answer) -> bool:
     """One of the answer's cited passages contains the supporting text."""
-    return bool(item.support) and any(_norm(item.support) in _norm(c.text) for c in answer.citations)
+    return bool(item.support) and any(
+        _norm(item.support) in _norm(c.text) for c in answer.citations
+    )
 
 
 @dataclass
@@ -95,9 +97,7 @@ class Report:
             return {"value": None, "n": 0}
         rng = random.Random(0)
         mean = sum(values) / len(values)
-        boots = sorted(
-            sum(rng.choices(values, k=len(values))) / len(values) for _ in range(1000)
-        )
+        boots = sorted(sum(rng.choices(values, k=len(values))) / len(values) for _ in range(1000))
         return {"value": mean, "lo": boots[25], "hi": boots[974], "n": len(values)}
 
     def metrics(self) -> dict[str, Any]:
@@ -143,10 +143,15 @@ def evaluate(
             for n in s.citations:
                 c = by_n.get(n)
                 total += 1
-                if c is not None and check_support(
-                    s.text.strip("“”\""), [c.sentence or c.text],
-                    embedder=embedder, min_similarity=min_support_similarity,
-                ).supported:
+                if (
+                    c is not None
+                    and check_support(
+                        s.text.strip('“”"'),
+                        [c.sentence or c.text],
+                        embedder=embedder,
+                        min_similarity=min_support_similarity,
+                    ).supported
+                ):
                     ok += 1
         report.rows.append(
             Row(
@@ -178,8 +183,10 @@ def format_reports(reports: list[Report]) -> str:
         for m in metrics:
             v = m[key]
             if isinstance(v, dict):
-                cell = "n/a" if v["value"] is None else (
-                    f"{v['value']:.3f} [{v['lo']:.2f},{v['hi']:.2f}] n={v['n']}"
+                cell = (
+                    "n/a"
+                    if v["value"] is None
+                    else (f"{v['value']:.3f} [{v['lo']:.2f},{v['hi']:.2f}] n={v['n']}")
                 )
             elif isinstance(v, float):
                 cell = f"{v:.3f}"

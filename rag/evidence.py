@@ -18,11 +18,24 @@ from rag.models import Chunk, Evidence
 from rag.retrieval import LexicalIndex, Retrieved
 from rag.settings import AnswerSettings
 from rag.store import TextEncoder
-from rag.text import MONTHS, content_terms, has_date, is_year, names, parse_number, stem, words
+from rag.text import (
+    MONTHS,
+    content_terms,
+    has_date,
+    is_year,
+    names,
+    parse_number,
+    question_terms,
+    stem,
+    words,
+)
+from rag.verify import clauses
 
 QuestionType = Literal["number", "date", "actor", "place", "other"]
 
-_PRONOUN_START = re.compile(r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I)
+_PRONOUN_START = re.compile(
+    r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
+)
 _AUX = frozenset(
     "did do does were was is are have has had will would could can should been be "
     "in at on of by for to from during".split()
@@ -34,12 +47,18 @@ def question_type(question: str) -> QuestionType:
     q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bdeath toll\b|\bhow old\b|\bhow long\b", q):
         return "number"
-    if re.search(r"^\W*when\b|\bwhat (year|date|day|month)\b|\bin (what|which) year\b|\bsince when\b", q):
+    if re.search(
+        r"^\W*when\b|\bwhat (year|date|day|month)\b|\bin (what|which) year\b|\bsince when\b", q
+    ):
         return "date"
-    if re.search(r"^\W*where\b|\bin (what|which) (town|city|country|region|area|place)\b", q):
+    if re.search(
+        r"^\W*where\b|\b(what|which) (\w+ ){0,3}(town|city|country|region|area|place|village|"
+        r"province|base|border)\b",
+        q,
+    ):
         return "place"
     if re.search(
-        r"^\W*(who|whom|whose)\b|\bwhich (group|groups|organi[sz]ation|country|countries|person|"
+        r"^\W*(who|whom|whose)\b|\bwhich (\w+ ){0,2}(group|groups|network|organi[sz]ation|country|countries|person|"
         r"people|official|minister|movement|party|company|force|forces|outlet|army)\b|\bwho\b",
         q,
     ):
@@ -121,7 +140,11 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
             if key in seen:
                 continue
             seen.add(key)
-            get = (lambda a, b: text[a:b]) if text else (lambda a, b: c.text[a - c.start : b - c.start])
+            get = (
+                (lambda a, b: text[a:b])
+                if text
+                else (lambda a, b: c.text[a - c.start : b - c.start])
+            )
             sent = get(s, e)
             start = s
             prev = None
@@ -129,7 +152,7 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
                 prev = spans[i - 1]
             elif text:
                 # the sentence before the chunk, from the article itself
-                before = text[: s].rstrip()
+                before = text[:s].rstrip()
                 j = max(before.rfind(". "), before.rfind("\n"))
                 if before:
                     prev = (j + 1 if j >= 0 else 0, len(before))
@@ -158,17 +181,28 @@ def select_evidence(
     if not cands:
         return [], []
     qtype = question_type(question)
-    terms = content_terms(question)
+    terms = question_terms(question)
     terms += [t for t in extra_terms or [] if t not in terms]
+    # similarity of the question to the sentence or its best clause: long multi-clause
+    # sentences dilute a single embedding
+    pieces: list[str] = []
+    owner: list[int] = []
+    for i, cand in enumerate(cands):
+        for piece in [cand.text, *(clauses(cand.text) if len(words(cand.text)) > 20 else [])]:
+            pieces.append(piece)
+            owner.append(i)
     qvec = embedder.encode([question])[0]
-    svecs = embedder.encode([c.text for c in cands])
-    sims = svecs @ qvec
+    piece_sims = np.asarray(embedder.encode(pieces) @ qvec, dtype=float)
+    sims = np.full(len(cands), -1.0)
+    for i, sim in zip(owner, piece_sims, strict=True):
+        sims[i] = max(sims[i], sim)
     scored: list[Evidence] = []
-    for cand, sim in zip(cands, np.asarray(sims, dtype=float), strict=True):
+    for cand, sim in zip(cands, sims, strict=True):
         cov = coverage(terms, cand.context, lexical)
+        cov_own = coverage(terms, cand.chunk.title + "\n" + cand.text, lexical)
         ok = type_fits(qtype, question, cand.text)
         rank_bonus = 1.0 / (1 + cand.rank)
-        score = 0.45 * float(sim) + 0.45 * cov + 0.1 * rank_bonus
+        score = 0.45 * float(sim) + 0.25 * cov_own + 0.2 * cov + 0.1 * rank_bonus
         scored.append(
             Evidence(
                 chunk_id=cand.chunk.id,
@@ -199,7 +233,8 @@ def select_evidence(
             break
         if any(_overlaps(e, s) for s in selected):
             continue
-        if e.score >= best - settings.evidence_margin:
+        # every figure matters for "how many": sources that disagree are all shown
+        if qtype == "number" or e.score >= best - settings.evidence_margin:
             selected.append(e)
     return selected, scored
 

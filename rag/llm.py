@@ -49,7 +49,9 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
     try:
         from llama_cpp import Llama
     except ImportError as e:  # pragma: no cover - it is a hard dependency
-        raise LLMError("llama-cpp-python is not installed: run 'pip install llama-cpp-python'") from e
+        raise LLMError(
+            "llama-cpp-python is not installed: run 'pip install llama-cpp-python'"
+        ) from e
     return Llama(
         model_path=path,
         n_ctx=n_ctx,
@@ -143,7 +145,9 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
         )
     if settings.backend == "openai":
         if not settings.base_url:
-            raise LLMError("the openai backend needs RAG_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+            raise LLMError(
+                "the openai backend needs RAG_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)"
+            )
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(

@@ -28,6 +28,6 @@ _MARKER = re.compile(r"\[\d+\]")
 def format_evidence(texts: list[str]) -> str:
     """Number the evidence for the prompt; markers inside article text are neutralised."""
     return "\n".join(
-        f"[{i}] \"{_MARKER.sub('', t).replace(chr(10), ' ').strip()}\""
+        f'[{i}] "{_MARKER.sub("", t).replace(chr(10), " ").strip()}"'
         for i, t in enumerate(texts, 1)
     )

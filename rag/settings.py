@@ -50,8 +50,9 @@ class AnswerSettings(BaseModel):
 
     max_evidence: int = Field(3, ge=1, description="Evidence sentences given to the LLM.")
     min_coverage: float = Field(
-        0.6, description="Share (IDF-weighted) of the question's content words the evidence "
-        "sentence and its context must contain."
+        0.55,
+        description="Share (IDF-weighted) of the question's content words the evidence "
+        "sentence and its context must contain.",
     )
     min_similarity: float = Field(
         0.3, description="Cosine similarity question/evidence sentence below which it is unused."
@@ -91,9 +92,7 @@ class LLMSettings(BaseModel):
 class Settings(BaseSettings):
     """All settings. ``RAG_HOME`` points the whole index at one directory."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="RAG_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
 
     home: Path = Field(Path(".rag"), description="Where the index lives (Chroma + manifest).")
     collection: str = Field("articles", description="Chroma collection name.")

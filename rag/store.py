@@ -81,7 +81,9 @@ class Store:
     # -- collection -------------------------------------------------------------------
     def _open_collection(self, create: bool) -> Any:
         name = self.settings.collection
-        existing = {c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()}
+        existing = {
+            c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
+        }
         if name not in existing:
             if not create:
                 raise IndexNotBuiltError(
@@ -199,9 +201,7 @@ class Store:
         """Every chunk, paged."""
         offset = 0
         while True:
-            got = self.collection.get(
-                include=["documents", "metadatas"], limit=page, offset=offset
-            )
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
             ids = got["ids"]
             if not ids:
                 return
@@ -209,9 +209,7 @@ class Store:
                 yield Chunk.from_record(cid, doc, dict(meta))
             offset += len(ids)
 
-    def search(
-        self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None
-    ) -> list[Hit]:
+    def search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[Hit]:
         """Nearest chunks by cosine similarity."""
         total = self.count()
         if total == 0:
@@ -224,7 +222,10 @@ class Store:
         )
         hits = []
         for cid, doc, meta, dist in zip(
-            res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
+            res["ids"][0],
+            res["documents"][0],
+            res["metadatas"][0],
+            res["distances"][0],
             strict=True,
         ):
             hits.append(Hit(Chunk.from_record(cid, doc, dict(meta)), 1.0 - float(dist)))

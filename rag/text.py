@@ -25,14 +25,49 @@ STOPWORDS = frozenset(
 )
 
 NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1000, "million": 10**6,
-    "millions": 10**6, "billion": 10**9, "decade": 10, "decades": 10, "half": 0.5,
-    "single": 1, "both": 2, "twice": 2,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "dozens": 12,
+    "hundreds": 100,
+    "thousands": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "billion": 10**9,
+    "decade": 10,
+    "decades": 10,
+    "half": 0.5,
+    "single": 1,
+    "both": 2,
+    "twice": 2,
 }
 MONTHS = (
     "january february march april may june july august september october november december "
@@ -87,18 +122,55 @@ def words(text: str) -> list[str]:
 _IRREGULAR = {
     form: base
     for base, forms in {
-        "take": "took taken", "give": "gave given", "go": "went gone", "say": "said",
-        "tell": "told", "see": "saw seen", "come": "came", "become": "became",
-        "begin": "began begun", "lose": "lost", "win": "won", "fight": "fought",
-        "seize": "seized", "hold": "held", "lead": "led", "leave": "left", "make": "made",
-        "meet": "met", "speak": "spoke spoken", "flee": "fled", "shoot": "shot",
-        "bring": "brought", "buy": "bought", "think": "thought", "know": "knew known",
-        "run": "ran", "send": "sent", "spend": "spent", "strike": "struck", "write": "wrote written",
-        "break": "broke broken", "choose": "chose chosen", "drive": "drove driven",
-        "fall": "fell fallen", "find": "found", "get": "got gotten", "have": "had has",
-        "keep": "kept", "put": "put", "rise": "rose risen", "sell": "sold", "stand": "stood",
-        "steal": "stole stolen", "die": "died dead death deaths", "kill": "killed killing",
-        "man": "men", "woman": "women", "child": "children", "person": "people",
+        "take": "took taken",
+        "give": "gave given",
+        "go": "went gone",
+        "say": "said",
+        "tell": "told",
+        "see": "saw seen",
+        "come": "came",
+        "become": "became",
+        "begin": "began begun",
+        "lose": "lost",
+        "win": "won",
+        "fight": "fought",
+        "seize": "seized",
+        "hold": "held",
+        "lead": "led",
+        "leave": "left",
+        "make": "made",
+        "meet": "met",
+        "speak": "spoke spoken",
+        "flee": "fled",
+        "shoot": "shot",
+        "bring": "brought",
+        "buy": "bought",
+        "think": "thought",
+        "know": "knew known",
+        "run": "ran",
+        "send": "sent",
+        "spend": "spent",
+        "strike": "struck",
+        "write": "wrote written",
+        "break": "broke broken",
+        "choose": "chose chosen",
+        "drive": "drove driven",
+        "fall": "fell fallen",
+        "find": "found",
+        "get": "got gotten",
+        "have": "had has",
+        "keep": "kept",
+        "put": "put",
+        "rise": "rose risen",
+        "sell": "sold",
+        "stand": "stood",
+        "steal": "stole stolen",
+        "die": "died dead death deaths",
+        "kill": "killed killing",
+        "man": "men",
+        "woman": "women",
+        "child": "children",
+        "person": "people",
     }.items()
     for form in forms.split()
 }
@@ -111,15 +183,34 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(_IRREGULAR.get(w, w)))
 
 
-def content_terms(text: str) -> list[str]:
-    """Stems of the content words of ``text`` (no stopwords), in order, unique."""
+# Words that frame a question rather than name its topic ("what is the full name of ...").
+QUESTION_FRAME = frozenset(
+    """name names named call called known full kind type sort exactly happen happened
+    happening describe described mean means meant main role purpose reason year years date
+    dates time times day days place number total amount approximately roughly happen
+    """.split()
+)
+
+
+def content_terms(text: str, *, drop: frozenset[str] = frozenset()) -> list[str]:
+    """Stems of the content words of ``text`` (no stopwords), in order, unique.
+
+    Hyphenated words count as their parts ("al Qaeda-aligned" -> qaeda, align).
+    """
     seen: dict[str, None] = {}
     for w in words(text):
-        lw = w.lower()
-        if lw in STOPWORDS or len(lw) < 2 and not lw.isdigit():
-            continue
-        seen.setdefault(stem(lw), None)
+        parts = w.split("-") if "-" in w.strip("-") else [w]
+        for part in parts:
+            lw = part.lower()
+            if not lw or lw in STOPWORDS or lw in drop or len(lw) < 2 and not lw.isdigit():
+                continue
+            seen.setdefault(stem(lw), None)
     return list(seen)
+
+
+def question_terms(question: str) -> list[str]:
+    """The content terms of a question, without its framing words."""
+    return content_terms(question, drop=QUESTION_FRAME)
 
 
 def parse_number(token: str) -> float | None:

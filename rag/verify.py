@@ -1,9 +1,10 @@
 """Evidence-first answering, step 3: keep a generated sentence only if its evidence supports it.
 
 A sentence is supported by the evidence it cites when every number and name it states occurs
-in the cited evidence, each number sits in the same clause as the names the sentence ties to
-it (so "the CSP said 50" fails when the CSP said 84 and someone else said 50), an attributed
-claim stays attributed, a negation is not invented, and the meaning is close by embedding.
+in the cited evidence; when it says who claimed a figure ("the CSP said 84"), the evidence has
+that figure in a clause where the same speaker claims it (so "the CSP said 50" fails when the
+CSP said 84 and someone else said 50); an attributed claim stays attributed; no negation is
+invented; and the meaning is close by embedding similarity.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from rag.text import (
     has_negation,
     names,
     numbers,
+    parse_number,
     stem,
     words,
 )
 
 _CLAUSE = re.compile(
-    r";|,\s*(?:while|whereas|but|although|though|as|and|however)\b|\s+while\s+|\s+whereas\s+"
-    r"|\s+but\s+|,\s+(?=[a-z]+\s+(?:said|says|claimed|reported)\b)"
+    r";|,\s*(?:while|whereas|but|although|though|as|however)\b|\s+while\s+|\s+whereas\s+"
+    r"|\s+but\s+|(?<=[.!?])\s+"
 )
 
 
@@ -41,8 +43,57 @@ class SupportResult:
 
 
 def clauses(text: str) -> list[str]:
-    """Split a sentence into clauses at contrastive or coordinating joints."""
-    return [c for c in _CLAUSE.split(text) if c and c.strip()]
+    """Split text into clauses at sentence ends and contrastive joints ('while', 'but', ';')."""
+    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(text)}
+
+
+def _speaker(clause: str) -> set[str]:
+    """Content stems of who a clause says is speaking: the words before 'said'/'claimed'."""
+    m = ATTRIBUTION.search(clause)
+    if not m:
+        return set()
+    if m.group(0).lower() == "according to":
+        return set(content_terms(clause[m.end() :].split(",")[0])[:4])
+    return set(content_terms(clause[: m.start()])[-3:])
+
+
+def _claims(text: str) -> list[tuple[set[float], set[str], set[str]]]:
+    """(numbers, speaker terms, all terms) per clause.
+
+    An unattributed clause inherits the speaker of the clause before it.
+    """
+    out = []
+    speaker: set[str] = set()
+    for c in clauses(text):
+        own = _speaker(c)
+        if own:
+            speaker = own
+        out.append((numbers(c), speaker, _stems(c) | speaker))
+    return out
+
+
+def _counted_all(text: str, window: int = 6) -> list[tuple[float, set[str]]]:
+    """(number, content stems of the words after it) for every number in the text."""
+    toks = words(text)
+    out = []
+    for i, t in enumerate(toks):
+        n = parse_number(t)
+        if n is not None:
+            after = " ".join(toks[i + 1 : i + 1 + window])
+            out.append((n, set(content_terms(after))))
+    return out
+
+
+def _counted(sentence: str) -> dict[float, set[str]]:
+    """What each number of a sentence counts: the first content words after it."""
+    out: dict[float, set[str]] = {}
+    for n, after in _counted_all(sentence, window=3):
+        out.setdefault(n, set()).update(after)
+    return out
 
 
 def check_support(
@@ -51,7 +102,6 @@ def check_support(
     *,
     embedder: TextEncoder,
     min_similarity: float,
-    question: str = "",
 ) -> SupportResult:
     """Check one answer sentence against the evidence sentences it cites."""
     if not evidence:
@@ -61,34 +111,24 @@ def check_support(
     if missing_numbers:
         shown = ", ".join(f"{n:g}" for n in sorted(missing_numbers))
         return SupportResult(False, f"number(s) not in the cited evidence: {shown}")
-    sent_names = names(sentence)
-    missing_names = sent_names - _lower_stems(joined)
+    missing_names = names(sentence) - _stems(joined)
     if missing_names:
         return SupportResult(False, f"name(s) not in the cited evidence: {sorted(missing_names)}")
-    # numbers must stay with the actors they belong to
-    for n in numbers(sentence):
-        homes = [c for ev in evidence for c in clauses(ev) if n in numbers(c)]
-        if homes and not any(
-            sent_names <= _lower_stems(c) | _context_names(ev, c)
-            for ev in evidence
-            for c in homes
-            if c in ev
-        ):
-            return SupportResult(False, f"{n:g} is attributed to someone else in the evidence")
-    speaker = _speaker(sentence)
-    if speaker:
-        # "X said N": X must be who says N in the evidence, not someone else in the sentence
-        for n in numbers(sentence) or {None}:
-            homes = [
-                (ev, c) for ev in evidence for c in clauses(ev) if n is None or n in numbers(c)
-            ]
-            if homes and not any(
-                speaker <= _lower_stems(c) | _context_terms(ev, c) for ev, c in homes
-            ):
+    for n, counted in _counted(sentence).items():
+        windows = [w for ev in evidence for m, w in _counted_all(ev) if m == n]
+        if counted and windows and not any(counted & w for w in windows):
+            return SupportResult(False, f"{n:g} counts something else in the evidence")
+    evidence_claims = [c for ev in evidence for c in _claims(ev)]
+    for nums, speaker, _terms in _claims(sentence):
+        for n in nums:
+            homes = [terms for ev_nums, _s, terms in evidence_claims if n in ev_nums]
+            if speaker and homes and not any(speaker <= terms for terms in homes):
                 who = " ".join(sorted(speaker))
-                return SupportResult(False, f"the evidence does not have {who!r} saying this")
-    if has_attribution(joined) and not has_attribution(sentence) and (
-        numbers(sentence) or sent_names
+                return SupportResult(False, f"the evidence does not have {who!r} claiming {n:g}")
+    if (
+        has_attribution(joined)
+        and not has_attribution(sentence)
+        and (numbers(sentence) or names(sentence))
     ):
         return SupportResult(False, "drops the attribution of a claim (who said it)")
     if has_negation(sentence) and not has_negation(joined):
@@ -98,31 +138,3 @@ def check_support(
     if sim < min_similarity:
         return SupportResult(False, f"meaning too far from the evidence ({sim:.2f})", sim)
     return SupportResult(True, "", sim)
-
-
-def _lower_stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
-
-
-def _speaker(sentence: str) -> set[str]:
-    """Content stems of who a sentence says is speaking: the words before 'said'/'claimed'."""
-    m = ATTRIBUTION.search(sentence)
-    if not m:
-        return set()
-    if m.group(0).lower() == "according to":
-        return set(content_terms(sentence[m.end() :].split(",")[0])[:4])
-    return set(content_terms(sentence[: m.start()])[-4:])
-
-
-def _context_terms(evidence: str, clause: str) -> set[str]:
-    """Terms an opening clause carries into a later one without its own speaker."""
-    first = clauses(evidence)[0]
-    if clause == first or has_attribution(clause):
-        return set()
-    return _lower_stems(first)
-
-
-def _context_names(evidence: str, clause: str) -> set[str]:
-    """Names an opening clause carries into the rest (the subject of 'X said ..., and ...')."""
-    first = clauses(evidence)[0]
-    return names(first) if clause != first and not has_attribution(clause) else set()
