@@ -17,6 +17,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from rag.embeddings import get_embedder
+from rag.evidence import PRONOUN_START as _PRONOUN_START
 from rag.evidence import question_type, select_evidence
 from rag.llm import make_chat_model
 from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
@@ -277,6 +278,8 @@ def quote(question: str, sentence: str, max_words: int = 30) -> str:
     terms = set(question_terms(question))
     keep = {i for i, c in enumerate(parts) if terms & set(content_terms(c))}
     for i in sorted(keep):
+        if i > 0 and _PRONOUN_START.match(parts[i]):
+            keep.add(i - 1)  # "It said ..." needs the clause that says who "it" is
         if not has_attribution(parts[i]):
             j = next((j for j in range(i - 1, -1, -1) if has_attribution(parts[j])), None)
             if j is not None:
@@ -285,13 +288,10 @@ def quote(question: str, sentence: str, max_words: int = 30) -> str:
         return sentence
     out, last = [], -1
     for i in sorted(keep):
-        start = sentence.find(parts[i])
-        piece = parts[i]
-        if last >= 0 and i != last + 1 or last < 0 and i > 0:
+        if i != last + 1:
             out.append("…")
-        out.append(piece)
+        out.append(parts[i])
         last = i
-        del start
     if last < len(parts) - 1:
         out.append("…")
     return " ".join(out)

@@ -33,7 +33,7 @@ from rag.verify import clauses
 
 QuestionType = Literal["number", "date", "actor", "place", "other"]
 
-_PRONOUN_START = re.compile(
+PRONOUN_START = re.compile(
     r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
 )
 _AUX = frozenset(
@@ -156,7 +156,7 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
                 j = max(before.rfind(". "), before.rfind("\n"))
                 if before:
                     prev = (j + 1 if j >= 0 else 0, len(before))
-            if prev and _PRONOUN_START.match(sent):
+            if prev and PRONOUN_START.match(sent):
                 # "It said it had taken seven..." needs the sentence that says who "it" is
                 start = prev[0]
                 sent = get(prev[0], e)

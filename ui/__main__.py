@@ -1,0 +1,43 @@
+"""``python -m ui [--host 127.0.0.1] [--port 7860] [--share]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the chat UI; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m ui", description="Start the chat UI.")
+    parser.add_argument("--host", default=os.environ.get("RAG_UI_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("RAG_UI_PORT", "7860")))
+    parser.add_argument("--share", action="store_true", help="public Gradio link (needs auth)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+    from rag.answer import get_assistant
+    from rag.errors import RagError
+    from ui.app import build_demo, launch_kwargs
+
+    try:
+        kwargs = launch_kwargs(
+            args.host,
+            args.port,
+            share=args.share,
+            user=os.environ.get("RAG_UI_USER"),
+            password=os.environ.get("RAG_UI_PASSWORD"),
+        )
+        assistant = get_assistant()  # open the index now: a missing one is a clear error
+        assistant.llm  # noqa: B018 - load the model before the first question
+    except (RagError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(f"Chat UI on http://{args.host}:{args.port}", flush=True)
+    build_demo(assistant.ask).queue(default_concurrency_limit=4).launch(**kwargs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
