@@ -1,5 +1,6 @@
-"""Read files into :class:`rag.models.Article`: text/Markdown (YAML front matter or a
-``NAME.meta.yaml`` sidecar) and HTML (trafilatura).
+"""Read files into :class:`rag.models.Article`.
+
+Text/Markdown (YAML front matter or a ``NAME.meta.yaml`` sidecar) and HTML (trafilatura).
 """
 
 from __future__ import annotations

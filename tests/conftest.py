@@ -1,0 +1,101 @@
+"""Shared fixtures: an isolated RAG_HOME, deterministic fakes, no network but loopback."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from rag.settings import Settings
+from rag.text import content_terms
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "seed" / "reuters-2024-mali-tinzaouaten.txt"
+CORPUS = ROOT / "corpus"
+QA = ROOT / "tests" / "data" / "seed_qa.jsonl"
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection to a non-loopback address fails loudly."""
+    real = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")
+        ):
+            raise RuntimeError(f"test tried to reach the network: {address!r}")
+        return real(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def rag_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own index directory."""
+    home = tmp_path / "rag-home"
+    monkeypatch.setenv("RAG_HOME", str(home))
+    from rag.settings import get_settings
+
+    get_settings.cache_clear()
+    return home
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-stems hashing embedder: shared words -> high cosine."""
+
+    name = "fake-hash-256"
+    dimension = 256
+
+    def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for term in content_terms(text) or ["\x00"]:
+                h = int(hashlib.md5(term.encode()).hexdigest(), 16)
+                out[i, h % self.dimension] += 1.0 if (h >> 8) % 2 else -1.0
+            norm = np.linalg.norm(out[i])
+            if norm:
+                out[i] /= norm
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode([text])[0].tolist()
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def settings(rag_home: Path) -> Settings:
+    s = Settings(home=rag_home)
+    s.embedding.model = FakeEmbedder.name
+    return s
+
+
+def scripted_llm(*responses: str) -> FakeListChatModel:
+    """A chat model that returns these texts in turn."""
+    return FakeListChatModel(responses=list(responses))
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from rag.embeddings import get_embedder
+
+    return get_embedder()
