@@ -82,9 +82,7 @@ def ingest_paths(
     """
     settings = settings or get_settings()
     embedder = embedder or get_embedder(settings.embedding)
-    store = Store(settings, embedder, create=True)
-    if rebuild:
-        store.reset()
+    store = Store(settings, embedder, create=True, rebuild=rebuild)
     report = IngestReport()
     files = discover([Path(p) for p in paths], report)
     report.files = len(files)

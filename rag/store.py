@@ -59,7 +59,15 @@ def _atomic_write(path: Path, data: str) -> None:
 class Store:
     """Chunks in Chroma + article manifest, under ``settings.home``."""
 
-    def __init__(self, settings: Settings, embedder: TextEncoder, *, create: bool = False):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: TextEncoder,
+        *,
+        create: bool = False,
+        rebuild: bool = False,
+    ):
+        """Open the index; ``create`` makes it if missing, ``rebuild`` empties it first."""
         self.settings = settings
         self.embedder = embedder
         self.home = Path(settings.home)
@@ -76,7 +84,15 @@ class Store:
             path=str(self.home / "chroma"),
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
         )
-        self.collection = self._open_collection(create)
+        if rebuild:
+            try:
+                self.collection = self._open_collection(create=True)
+            except IndexMismatchError:  # another model: the collection itself must go
+                self.client.delete_collection(settings.collection)
+                self.collection = self._open_collection(create=True)
+            self.reset()
+        else:
+            self.collection = self._open_collection(create)
 
     # -- collection -------------------------------------------------------------------
     def _open_collection(self, create: bool) -> Any:
@@ -112,10 +128,11 @@ class Store:
         return collection
 
     def reset(self) -> None:
-        """Delete every chunk and article (``--rebuild``)."""
+        """Delete every chunk and article (``--rebuild``); the collection itself stays, so
+        other open handles on it remain valid."""
         with self._lock:
-            self.client.delete_collection(self.settings.collection)
-            self.collection = self._open_collection(create=True)
+            while ids := self.collection.get(include=[], limit=5000)["ids"]:
+                self.collection.delete(ids=ids)
             for f in (self.home / "articles").glob("*.json"):
                 f.unlink()
             self._write_manifest({})

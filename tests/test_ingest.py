@@ -1,0 +1,84 @@
+import shutil
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from rag.errors import IndexMismatchError, IndexNotBuiltError
+from rag.retrieval import HybridRetriever
+from rag.store import Store
+from tests.conftest import CORPUS, FakeEmbedder
+
+
+def _copy_corpus(tmp_path):
+    dst = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dst)
+    return dst
+
+
+def test_ingest_is_incremental(tmp_path, settings, fake_embedder):
+    corpus = _copy_corpus(tmp_path)
+    first = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    assert (first.files, first.articles, first.unchanged, len(first.errors)) == (1, 1, 0, 0)
+    assert first.chunks > 0
+    store = Store(settings, fake_embedder)
+    assert store.count() == first.chunks
+
+    again = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    assert (again.articles, again.chunks, again.unchanged) == (0, 0, 1)
+    assert again.summary().startswith("1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged")
+
+    # a changed file replaces its chunks (no leftovers from the old version)
+    f = corpus / "reuters-2024-mali-tinzaouaten.txt"
+    f.write_text("A new first paragraph about talks in Algiers that is long enough to keep.\n" + f.read_text())
+    changed = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    assert changed.articles == 1
+    assert store.count() == changed.chunks
+    docs = store.documents()
+    assert len(docs) == 1 and next(iter(docs.values()))["chunks"] == changed.chunks
+
+    rebuilt = ingest_paths([corpus], rebuild=True, settings=settings, embedder=fake_embedder)
+    assert rebuilt.articles == 1 and store.count() == rebuilt.chunks
+
+
+def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, settings, fake_embedder):
+    corpus = _copy_corpus(tmp_path)
+    (corpus / "broken.md").write_text("---\ntitle: [oops\n---\nText.\n")
+    (corpus / "binary.txt").write_bytes(b"\x00\x00\x00")
+    (corpus / "notes.docx").write_bytes(b"PK")
+    report = ingest_paths([corpus, tmp_path / "missing"], settings=settings, embedder=fake_embedder)
+    assert report.articles == 1
+    failed = sorted(e.path.rsplit("/", 1)[-1] for e in report.errors)
+    assert failed == ["binary.txt", "broken.md", "missing"]
+    assert all(e.reason for e in report.errors)
+    assert [p.rsplit("/", 1)[-1] for p in report.skipped] == ["notes.docx"]
+
+
+def test_other_embedding_model_is_a_clear_error(tmp_path, settings, fake_embedder):
+    ingest_paths([_copy_corpus(tmp_path)], settings=settings, embedder=fake_embedder)
+
+    class Other(FakeEmbedder):
+        name = "another-model"
+
+    with pytest.raises(IndexMismatchError, match="fake-hash-256.*another-model.*--rebuild"):
+        Store(settings, Other())
+
+
+def test_no_index_is_a_clear_error(settings, fake_embedder):
+    with pytest.raises(IndexNotBuiltError, match="python -m ingest corpus/"):
+        Store(settings, fake_embedder)
+
+
+def test_hybrid_retrieval_fuses_dense_and_bm25(tmp_path, settings, fake_embedder):
+    ingest_paths([_copy_corpus(tmp_path)], settings=settings, embedder=fake_embedder)
+    retriever = HybridRetriever(Store(settings, fake_embedder), settings.retrieval)
+    results = retriever.retrieve("Azawad independent homeland", k=3)
+    assert len(results) == 3
+    assert "Azawad" in results[0].chunk.text
+    assert results[0].dense_rank is not None and results[0].lexical_rank is not None
+    assert results[0].score == pytest.approx(
+        1 / (60 + results[0].dense_rank) + 1 / (60 + results[0].lexical_rank)
+    )
+    assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
+    # BM25 follows the store: a rebuild with no files empties it
+    ingest_paths([], rebuild=True, settings=settings, embedder=fake_embedder)
+    assert retriever.retrieve("Azawad", k=3) == []
