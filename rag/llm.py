@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import threading
@@ -52,13 +53,28 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
         raise LLMError(
             "llama-cpp-python is not installed: run 'pip install llama-cpp-python'"
         ) from e
-    return Llama(
+    model = Llama(
         model_path=path,
         n_ctx=n_ctx,
         n_threads=n_threads or os.cpu_count() or 2,
         verbose=False,
         seed=0,
     )
+    _loaded.append(model)
+    return model
+
+
+def _close_models() -> None:
+    # free llama.cpp models before interpreter teardown, when its C bindings are gone
+    # SEE: https://github.com/abetlen/llama-cpp-python/issues/1610 (noisy __del__ at exit)
+    for model in list(_loaded):
+        model.close()
+    _loaded.clear()
+    _load_llama.cache_clear()
+
+
+_loaded: list[Any] = []
+atexit.register(_close_models)
 
 
 class ChatLlamaCpp(BaseChatModel):

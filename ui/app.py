@@ -26,6 +26,13 @@ def _default_ask(question: str, *, history: Any = None) -> Answer:
     return ask(question, history=history)
 
 
+def _text(content: Any) -> str:
+    """Plain text of a chat message (Gradio 6 sends a list of typed parts)."""
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
 def build_demo(
     ask_fn: AskFn | None = None, *, title: str = "Mali conflict news assistant"
 ) -> gr.Blocks:
@@ -37,7 +44,11 @@ def build_demo(
         question = (question or "").strip()
         if not question:
             return "", chat, sources_html(None)
-        history = [m for m in chat if isinstance(m, dict) and m.get("role") == "user"]
+        history = [
+            {"role": "user", "content": _text(m.get("content"))}
+            for m in chat
+            if isinstance(m, dict) and m.get("role") == "user"
+        ]
         try:
             answer = ask(question, history=history)
         except Exception as e:  # shown to the user, not swallowed
