@@ -66,7 +66,7 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
 
 def _close_models() -> None:
     # free llama.cpp models before interpreter teardown, when its C bindings are gone
-    # SEE: https://github.com/abetlen/llama-cpp-python/issues/1610 (noisy __del__ at exit)
+    # (llama_cpp.Llama.__del__ raises TypeError when it runs during interpreter teardown)
     for model in list(_loaded):
         model.close()
     _loaded.clear()
