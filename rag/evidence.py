@@ -140,11 +140,11 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
             if key in seen:
                 continue
             seen.add(key)
-            get = (
-                (lambda a, b: text[a:b])
-                if text
-                else (lambda a, b: c.text[a - c.start : b - c.start])
-            )
+            base, origin = (text, 0) if text else (c.text, c.start)
+
+            def get(a: int, b: int, base: str = base, origin: int = origin) -> str:
+                return base[a - origin : b - origin]
+
             sent = get(s, e)
             start = s
             prev = None

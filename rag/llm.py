@@ -169,9 +169,9 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
         return ChatOpenAI(
             model=settings.model,
             base_url=settings.base_url,
-            api_key=settings.api_key,  # type: ignore[arg-type]
+            api_key=settings.api_key,
             temperature=settings.temperature,
-            max_tokens=settings.max_tokens,  # type: ignore[call-arg]
+            max_tokens=settings.max_tokens,
             timeout=settings.timeout,
         )
     if settings.backend == "ollama":

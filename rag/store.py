@@ -33,9 +33,13 @@ class TextEncoder(Protocol):
     name: str
 
     @property
-    def dimension(self) -> int: ...
+    def dimension(self) -> int:
+        """Vector size."""
+        ...
 
-    def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray: ...
+    def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
+        """Unit-length vectors, one row per text."""
+        ...
 
 
 @dataclass
@@ -128,8 +132,10 @@ class Store:
         return collection
 
     def reset(self) -> None:
-        """Delete every chunk and article (``--rebuild``); the collection itself stays, so
-        other open handles on it remain valid."""
+        """Delete every chunk and article (``--rebuild``).
+
+        The collection itself stays, so other open handles on it remain valid.
+        """
         with self._lock:
             while ids := self.collection.get(include=[], limit=5000)["ids"]:
                 self.collection.delete(ids=ids)

@@ -62,7 +62,9 @@ def test_supported_sentence_is_kept_and_markers_map_to_chunks(indexed, fake_embe
 
 def test_wrong_figure_is_replaced_by_the_quoted_evidence(indexed, fake_embedder):
     n = _marker_of(indexed, fake_embedder, Q_TOLL, "at least 84")
-    a, _ = _assistant(indexed, fake_embedder, f"The rebels said they killed 50 Wagner fighters [{n}].")
+    a, _ = _assistant(
+        indexed, fake_embedder, f"The rebels said they killed 50 Wagner fighters [{n}]."
+    )
     ans = a.ask(Q_TOLL)
     assert not any(s.text.startswith("The rebels said they killed 50") for s in ans.sentences)
     assert all(s.quoted for s in ans.sentences)

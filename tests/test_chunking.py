@@ -21,7 +21,7 @@ def test_chunks_carry_exact_spans_and_whole_sentences():
             assert c.start <= s < e <= c.end
             assert art.text[s:e] == art.text[s:e].strip()
     # neighbours overlap by exactly one whole sentence
-    for a, b in zip(chunks, chunks[1:]):
+    for a, b in zip(chunks, chunks[1:], strict=False):
         assert a.sentences[-1] == b.sentences[0]
     # together they cover every sentence of the article
     covered = {s for c in chunks for s in c.sentences}
@@ -38,8 +38,12 @@ def test_chunk_ids_are_stable_and_unique():
 
 
 def test_long_sentences_close_a_chunk_early():
-    text = " ".join(f"Sentence number {i} is here with some words to make it long enough." for i in range(10))
+    text = " ".join(
+        f"Sentence number {i} is here with some words to make it long enough." for i in range(10)
+    )
     art = Article(doc_id="d", text=text)
-    chunks = chunk_article(art, IngestSettings(chunk_sentences=8, chunk_overlap=0, max_chunk_chars=200))
+    chunks = chunk_article(
+        art, IngestSettings(chunk_sentences=8, chunk_overlap=0, max_chunk_chars=200)
+    )
     assert all(len(c.text) <= 200 for c in chunks)
     assert sum(len(c.sentences) for c in chunks) == 10

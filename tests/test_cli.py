@@ -10,7 +10,12 @@ def _run(*args, env_home):
 
     env = {**os.environ, "RAG_HOME": str(env_home)}
     return subprocess.run(
-        [sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -47,7 +52,9 @@ def test_ingest_then_ask_json_through_the_cli(tmp_path):
     assert again.stdout.strip() == (
         "1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged, 0 skipped, 0 errors"
     )
-    r = _run("rag", "ask", "--json", "What homeland do the Tuareg separatists demand?", env_home=home)
+    r = _run(
+        "rag", "ask", "--json", "What homeland do the Tuareg separatists demand?", env_home=home
+    )
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["refused"] is False and "Azawad" in data["answer"]

@@ -29,7 +29,10 @@ def test_ingest_is_incremental(tmp_path, settings, fake_embedder):
 
     # a changed file replaces its chunks (no leftovers from the old version)
     f = corpus / "reuters-2024-mali-tinzaouaten.txt"
-    f.write_text("A new first paragraph about talks in Algiers that is long enough to keep.\n" + f.read_text())
+    f.write_text(
+        "A new first paragraph about talks in Algiers that is long enough to keep.\n"
+        + f.read_text()
+    )
     changed = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
     assert changed.articles == 1
     assert store.count() == changed.chunks

@@ -76,7 +76,9 @@ def test_ui_with_the_real_pipeline(assistant):
     try:
         client = Client(url, verbose=False)
         _, chat, sources = client.predict(
-            "How many Malian soldiers did the Tuareg rebels say they had killed?", [], api_name="/ask"
+            "How many Malian soldiers did the Tuareg rebels say they had killed?",
+            [],
+            api_name="/ask",
         )
         assert "47" in str(chat[-1]["content"])
         assert "<mark>" in sources and "47 Malian soldiers" in sources

@@ -12,7 +12,11 @@ def test_front_matter_is_read(tmp_path):
     )
     a = load_file(p)
     assert (a.title, a.source, a.url, a.published, a.author) == (
-        "Talks stall", "AFP", "https://example.org/a", "2024-08-02", "A. Writer"
+        "Talks stall",
+        "AFP",
+        "https://example.org/a",
+        "2024-08-02",
+        "A. Writer",
     )
     assert a.text == "Talks stall\nThe talks in Algiers stalled on Friday, officials said."
 
@@ -49,7 +53,11 @@ def test_html_is_extracted_with_trafilatura(tmp_path):
     [
         ("bin.txt", b"\x00\x01\x02binary", "binary file"),
         ("empty.txt", b"", "no article text"),
-        ("bad-front.md", b"---\ntitle: [unclosed\n---\nBody text here.\n", "front matter is not valid YAML"),
+        (
+            "bad-front.md",
+            b"---\ntitle: [unclosed\n---\nBody text here.\n",
+            "front matter is not valid YAML",
+        ),
         ("bad-date.md", b"---\npublished: last week\n---\nBody text here.\n", "YYYY-MM-DD"),
         ("x.pdf", b"%PDF-1.4", "unsupported file type"),
     ],
@@ -63,5 +71,7 @@ def test_bad_files_give_clear_errors(tmp_path, name, content, reason):
 
 def test_latin1_text_is_decoded(tmp_path):
     p = tmp_path / "latin.txt"
-    p.write_bytes("Le Mali a sign\xe9 un accord de paix avec les groupes arm\xe9s du nord.".encode("latin-1"))
+    p.write_bytes(
+        "Le Mali a sign\xe9 un accord de paix avec les groupes arm\xe9s du nord.".encode("latin-1")
+    )
     assert "signé" in load_file(p).text

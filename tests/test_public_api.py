@@ -1,5 +1,5 @@
-import rag
 import ingest
+import rag
 import ui
 
 
@@ -28,8 +28,15 @@ def test_rag_all_is_pinned():
 
 def test_ingest_and_ui_all():
     assert sorted(ingest.__all__) == sorted(
-        ["FileError", "IngestReport", "LoadError", "chunk_article", "ingest_paths", "load_file",
-         "strip_furniture"]
+        [
+            "FileError",
+            "IngestReport",
+            "LoadError",
+            "chunk_article",
+            "ingest_paths",
+            "load_file",
+            "strip_furniture",
+        ]
     )
     assert sorted(ui.__all__) == ["build_demo", "launch_kwargs"]
 
@@ -40,11 +47,24 @@ def test_ask_signature_and_models():
     sig = inspect.signature(rag.ask)
     assert list(sig.parameters) == ["question", "history", "k", "filters", "settings"]
     assert all(
-        p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in sig.parameters.items() if n != "question"
+        p.kind is inspect.Parameter.KEYWORD_ONLY
+        for n, p in sig.parameters.items()
+        if n != "question"
     )
-    assert {"answer", "citations", "refused", "sentences", "evidence"} <= set(rag.Answer.model_fields)
+    assert {"answer", "citations", "refused", "sentences", "evidence"} <= set(
+        rag.Answer.model_fields
+    )
     assert {
-        "n", "chunk_id", "doc_id", "title", "source", "url", "published", "text", "start", "end"
+        "n",
+        "chunk_id",
+        "doc_id",
+        "title",
+        "source",
+        "url",
+        "published",
+        "text",
+        "start",
+        "end",
     } <= set(rag.Citation.model_fields)
 
 

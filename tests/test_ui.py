@@ -13,12 +13,24 @@ EVIL = 'Rebels said <script>alert("x")</script> and <img src=x onerror=alert(1)>
 
 def _answer(text=EVIL):
     c = Citation(
-        n=1, chunk_id="c1", doc_id="d1", title="<b>T</b>", source="Reuters", url="javascript:alert(1)",
-        published="2024-08-01", text="Before. " + text + " After.", start=100, end=100 + len(text) + 15,
-        sentence=text, sentence_start=108, sentence_end=108 + len(text),
+        n=1,
+        chunk_id="c1",
+        doc_id="d1",
+        title="<b>T</b>",
+        source="Reuters",
+        url="javascript:alert(1)",
+        published="2024-08-01",
+        text="Before. " + text + " After.",
+        start=100,
+        end=100 + len(text) + 15,
+        sentence=text,
+        sentence_start=108,
+        sentence_end=108 + len(text),
     )
     return Answer(
-        question="q", answer=f"“{text}” [1]", citations=[c],
+        question="q",
+        answer=f"“{text}” [1]",
+        citations=[c],
         sentences=[AnswerSentence(text=f"“{text}”", citations=[1], supported=True, quoted=True)],
     )
 
@@ -35,13 +47,18 @@ def test_article_html_is_escaped_and_sentence_highlighted():
 
 
 def test_refusal_looks_like_a_refusal():
-    refused = Answer(question="q", answer="The sources in the corpus do not answer this.", refused=True)
+    refused = Answer(
+        question="q", answer="The sources in the corpus do not answer this.", refused=True
+    )
     assert answer_markdown(refused) == "**The sources in the corpus do not answer this.**"
     assert "No answer in the corpus" in sources_html(refused)
 
 
 def test_launch_flags():
-    assert launch_kwargs("127.0.0.1", 7860, share=False, user=None, password=None)["server_name"] == "127.0.0.1"
+    assert (
+        launch_kwargs("127.0.0.1", 7860, share=False, user=None, password=None)["server_name"]
+        == "127.0.0.1"
+    )
     with pytest.raises(ValueError, match="RAG_UI_USER"):
         launch_kwargs("0.0.0.0", 7860, share=False, user=None, password=None)
     with pytest.raises(ValueError, match="RAG_UI_PASSWORD"):
@@ -59,7 +76,9 @@ def free_port() -> int:
 def launched(ask_fn):
     demo = build_demo(ask_fn)
     port = free_port()
-    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    demo.queue().launch(
+        server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True
+    )
     return demo, f"http://127.0.0.1:{port}/"
 
 

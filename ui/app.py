@@ -83,9 +83,14 @@ def build_demo(
                 gr.Markdown("### Sources")
                 sources = gr.HTML(sources_html(None))
         send.click(respond, [question, chatbot], [question, chatbot, sources], api_name="ask")
-        question.submit(respond, [question, chatbot], [question, chatbot, sources], api_name=False)
+        question.submit(
+            respond, [question, chatbot], [question, chatbot, sources], api_visibility="private"
+        )
         new_chat.click(
-            lambda: ("", [], sources_html(None)), None, [question, chatbot, sources], api_name=False
+            lambda: ("", [], sources_html(None)),
+            None,
+            [question, chatbot, sources],
+            api_visibility="private",
         )
     return demo
 
