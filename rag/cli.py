@@ -67,6 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--no-llm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.command is None:
+        from rag.settings import get_settings
+
+        home = get_settings().home
+        if not (home / "chroma").exists():
+            print(
+                f"error: no index at {home.resolve()}: run 'make demo' or "
+                "'python -m ingest corpus/' first",
+                file=sys.stderr,
+            )
+            return 2
         parser.print_help()
         return 2
     try:

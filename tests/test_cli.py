@@ -34,7 +34,17 @@ def test_ui_refuses_to_expose_without_auth(tmp_path):
     assert "RAG_UI_USER" in r.stderr
 
 
-def test_rag_without_command_prints_help(tmp_path):
+def test_rag_without_command_and_index_says_how_to_build_it(tmp_path):
+    r = _run("rag", env_home=tmp_path / "none")
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [
+        f"error: no index at {(tmp_path / 'none').resolve()}: run 'make demo' or "
+        "'python -m ingest corpus/' first"
+    ]
+
+
+def test_rag_without_command_prints_help_when_indexed(tmp_path):
+    (tmp_path / "chroma").mkdir()
     r = _run("rag", env_home=tmp_path)
     assert r.returncode == 2 and "ask" in r.stdout and "eval" in r.stdout
 
