@@ -34,7 +34,7 @@ from rag.text import (
     split_sentences,
     words,
 )
-from rag.verify import check_support, clauses
+from rag.verify import check_support, clause_spans
 
 History = list[Any]  # [(user, assistant)] pairs or [{"role": ..., "content": ...}] messages
 
@@ -270,11 +270,13 @@ class Assistant:
 def quote(question: str, sentence: str, max_words: int = 30) -> str:
     """The evidence verbatim, long sentences cut to the clauses that bear on the question.
 
-    Dropped clauses become " … "; a kept clause keeps the clause that says who is speaking.
+    Dropped clauses become "…"; kept text is copied from the sentence as it stands; a kept
+    clause keeps the clause that says who is speaking.
     """
-    parts = clauses(sentence)
-    if len(words(sentence)) <= max_words or len(parts) < 2:
+    spans = clause_spans(sentence)
+    if len(words(sentence)) <= max_words or len(spans) < 2:
         return sentence
+    parts = [sentence[a:b] for a, b in spans]
     terms = set(question_terms(question))
     keep = {i for i, c in enumerate(parts) if terms & set(content_terms(c))}
     for i in sorted(keep):
@@ -286,12 +288,18 @@ def quote(question: str, sentence: str, max_words: int = 30) -> str:
                 keep.add(j)
     if not keep or len(keep) == len(parts):
         return sentence
-    out, last = [], -1
+    runs: list[list[int]] = []
     for i in sorted(keep):
-        if i != last + 1:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out: list[str] = []
+    for run in runs:
+        if run[0] > 0:
             out.append("…")
-        out.append(parts[i])
-        last = i
+        out.append(sentence[spans[run[0]][0] : spans[run[-1]][1]])
+    last = runs[-1][-1]
     if last < len(parts) - 1:
         out.append("…")
     return " ".join(out)

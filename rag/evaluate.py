@@ -146,7 +146,7 @@ def evaluate(
                 if (
                     c is not None
                     and check_support(
-                        s.text.strip('“”"'),
+                        s.text,
                         [c.sentence or c.text],
                         embedder=embedder,
                         min_similarity=min_support_similarity,

@@ -42,9 +42,23 @@ class SupportResult:
     similarity: float = 0.0
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause: split at sentence ends and joints ('while', 'but', ';')."""
+    spans, pos = [], 0
+    for m in [*_CLAUSE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((pos + lead, pos + len(piece.rstrip())))
+        if m:
+            pos = m.end()
+    return spans
+
+
 def clauses(text: str) -> list[str]:
-    """Split text into clauses at sentence ends and contrastive joints ('while', 'but', ';')."""
-    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+    """The clauses of a text (see :func:`clause_spans`)."""
+    return [text[a:b] for a, b in clause_spans(text)]
 
 
 def _stems(text: str) -> set[str]:
@@ -107,6 +121,11 @@ def check_support(
     if not evidence:
         return SupportResult(False, "cites nothing")
     joined = " ".join(evidence)
+    if sentence.startswith("“") and sentence.endswith("”"):
+        # our own quote format: supported when every piece is copied from the evidence
+        pieces = [p.strip() for p in sentence[1:-1].split("…")]
+        if any(pieces) and all(not p or any(p in ev for ev in evidence) for p in pieces):
+            return SupportResult(True, "verbatim quote", 1.0)
     missing_numbers = numbers(sentence) - numbers(joined)
     if missing_numbers:
         shown = ", ".join(f"{n:g}" for n in sorted(missing_numbers))
@@ -125,6 +144,10 @@ def check_support(
             if speaker and homes and not any(speaker <= terms for terms in homes):
                 who = " ".join(sorted(speaker))
                 return SupportResult(False, f"the evidence does not have {who!r} claiming {n:g}")
+    if len(sent_names := names(sentence)) > 1 and not any(
+        sent_names <= _stems(c) for ev in evidence for c in clauses(ev)
+    ):
+        return SupportResult(False, "joins names the evidence mentions in separate statements")
     if (
         has_attribution(joined)
         and not has_attribution(sentence)
