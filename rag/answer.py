@@ -39,6 +39,7 @@ from rag.verify import check_support, clause_spans
 History = list[Any]  # [(user, assistant)] pairs or [{"role": ..., "content": ...}] messages
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_CITED_CHUNK_FIELDS = {"doc_id", "title", "source", "url", "published", "text", "start", "end"}
 _PREAMBLE = re.compile(r"^\W*(the answer is|answer|according to the evidence)\s*[:,]?\s*", re.I)
 _FOLLOW_UP = re.compile(
     r"^\W*(and|but|also|what about|how about|and what|so)\b|\b(it|its|they|them|their|he|she|"
@@ -238,14 +239,7 @@ class Assistant:
                         Citation(
                             n=number_of[i],
                             chunk_id=c.id,
-                            doc_id=c.doc_id,
-                            title=c.title,
-                            source=c.source,
-                            url=c.url,
-                            published=c.published,
-                            text=c.text,
-                            start=c.start,
-                            end=c.end,
+                            **c.model_dump(include=_CITED_CHUNK_FIELDS),
                             sentence=ev.text,
                             sentence_start=ev.start,
                             sentence_end=ev.end,
