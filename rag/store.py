@@ -124,10 +124,9 @@ class Store:
         have = (meta.get("embedding_model"), meta.get("embedding_dim"))
         # the same model name means the same dimension: only load the model to compare
         # dimensions when the names differ (an unchanged re-ingest then loads no model)
+        want: tuple[Any, Any] = have
         if have[0] != self.embedder.name or have[1] is None:
             want = (self.embedder.name, self.embedder.dimension)
-        else:
-            want = have
         if have != want:
             raise IndexMismatchError(
                 f"the index at {self.home.resolve()} was built with embedding model "
