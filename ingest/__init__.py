@@ -1,9 +1,9 @@
 """Ingest articles into the index: ``ingest_paths(["corpus/"])`` or ``python -m ingest corpus/``."""
 
-from ingest.chunking import chunk_article
 from ingest.furniture import strip_furniture
 from ingest.loaders import LoadError, load_file
 from ingest.pipeline import FileError, IngestReport, ingest_paths
+from rag.chunking import chunk_article
 
 __all__ = [
     "FileError",

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
-from ingest.chunking import chunk_article
 from ingest.loaders import SUFFIXES, LoadError, is_sidecar, load_file
 from rag.embeddings import get_embedder
+from rag.indexing import index_articles
 from rag.models import Article
 from rag.settings import Settings, get_settings
 from rag.store import Store, TextEncoder
@@ -103,23 +101,9 @@ def ingest_paths(
             continue
         todo.append(article)
 
-    chunked = [(a, chunk_article(a, settings.ingest)) for a in todo]
-    total = sum(len(c) for _, c in chunked)
-    bar = tqdm(total=total, unit="chunk", desc="embedding", disable=not progress or not total)
-    for article, chunks in chunked:
-        try:
-            vectors = embedder.encode(
-                [c.text for c in chunks], batch_size=settings.embedding.batch_size
-            )
-            store.put_article(article, chunks, vectors)
-        except Exception as e:
-            report.errors.append(
-                FileError(article.path, f"could not index: {type(e).__name__}: {e}")
-            )
-            continue
-        finally:
-            bar.update(len(chunks))
-        report.articles += 1
-        report.chunks += len(chunks)
-    bar.close()
+    def failed(article: Article, e: Exception) -> None:
+        report.errors.append(FileError(article.path, f"could not index: {type(e).__name__}: {e}"))
+
+    done = index_articles(store, todo, settings=settings, progress=progress, on_error=failed)
+    report.articles, report.chunks = done.articles, done.chunks
     return report

@@ -1,5 +1,5 @@
-from ingest.chunking import chunk_article
 from ingest.furniture import strip_furniture
+from rag.chunking import chunk_article
 from rag.models import Article
 from rag.settings import IngestSettings
 from tests.conftest import SEED
