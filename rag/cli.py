@@ -24,30 +24,83 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from rag.answer import get_assistant
-    from rag.evaluate import evaluate, format_reports, load_qa, reports_json
+    import tempfile
 
-    items = load_qa(args.qa)
-    assistant = get_assistant()
-    if not args.no_llm:
-        assistant.llm  # noqa: B018 - load the model before timing starts
-    report = evaluate(
-        items,
-        lambda q: assistant.ask(q),
-        embedder=assistant.embedder,
-        min_support_similarity=assistant.settings.answer.min_support_similarity,
-        progress=None if args.json else lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr),
-    )
+    from rag.answer import Assistant, get_assistant
+    from rag.evaluate import Report, evaluate, format_reports, load_qa, reports_json
+
+    if not args.qa and not args.clapnq:
+        print("error: give a QA file or --clapnq DIR", file=sys.stderr)
+        return 2
+    tmp = None
+    if args.clapnq:
+        from rag.clapnq import load_clapnq
+        from rag.embeddings import get_embedder
+        from rag.indexing import index_articles
+        from rag.settings import get_settings
+        from rag.store import Store
+
+        articles, items = load_clapnq(args.clapnq, limit=args.limit)
+        tmp = tempfile.TemporaryDirectory(prefix="rag-clapnq-")
+        settings = get_settings().model_copy(update={"home": tmp.name})
+        embedder = get_embedder(settings.embedding)
+        store = Store(settings, embedder, create=True)
+        print(f"indexing {len(articles)} ClapNQ passages into {tmp.name}", file=sys.stderr)
+        index_articles(store, articles, settings=settings, progress=not args.json)
+        assistant = Assistant(settings, embedder=embedder, use_llm=not args.no_llm)
+    else:
+        items = load_qa(args.qa)
+        if args.limit:
+            items = items[: args.limit]
+        assistant = get_assistant()
+        if args.no_llm:
+            assistant = Assistant(assistant.settings, embedder=assistant.embedder, use_llm=False)
+    llm = assistant.llm  # load the model before timing starts
+
+    def progress(i: int, n: int) -> None:
+        if not args.json:
+            print(f"\r{i}/{n}", end="", file=sys.stderr, flush=True)
+
+    reports: list[Report] = [
+        evaluate(
+            items,
+            lambda q: assistant.ask(q),
+            embedder=assistant.embedder,
+            min_support_similarity=assistant.settings.answer.min_support_similarity,
+            retrieve_fn=lambda q: [r.chunk for r in assistant.retriever.retrieve(q, k=10)],
+            progress=progress,
+        )
+    ]
+    if args.baseline == "naive":
+        from rag.baseline import NaiveRAG
+
+        store = assistant.store
+        arts = [a for d in store.documents() if (a := store.article(d)) is not None]
+        naive = NaiveRAG(arts, embedder=assistant.embedder, llm=llm)  # type: ignore[arg-type]
+        reports.append(
+            evaluate(
+                items,
+                naive.ask,
+                embedder=assistant.embedder,
+                min_support_similarity=assistant.settings.answer.min_support_similarity,
+                name="naive",
+                retrieve_fn=naive.retrieve,
+                progress=progress,
+            )
+        )
+    if tmp is not None:
+        tmp.cleanup()
     if args.json:
-        print(reports_json([report]))
+        print(reports_json(reports))
         return 0
     print(file=sys.stderr)
     if args.verbose:
-        for r in report.rows:
-            flag = "REFUSED" if r.refused else ("ok" if r.correct and r.cited else "WRONG")
-            print(f"{flag:8} {r.id:24} {r.seconds:5.1f}s  {r.answer[:150]}")
+        for report in reports:
+            for r in report.rows:
+                flag = "REFUSED" if r.refused else ("ok" if r.correct and r.cited else "WRONG")
+                print(f"{report.name:6} {flag:8} {r.id:24} {r.seconds:5.1f}s  {r.answer[:150]}")
         print()
-    print(format_reports([report]))
+    print(format_reports(reports))
     return 0
 
 
@@ -61,10 +114,19 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("--json", action="store_true", help="print the Answer model as JSON")
     p_ask.add_argument("-k", type=int, default=None, help="chunks to retrieve")
     p_eval = sub.add_parser("eval", help="score the assistant on a QA JSONL file")
-    p_eval.add_argument("qa", help="QA file (see rag/evaluate.py for the format)")
-    p_eval.add_argument("--json", action="store_true")
+    p_eval.add_argument("qa", nargs="?", help="QA file (see rag/evaluate.py for the format)")
+    p_eval.add_argument(
+        "--clapnq", metavar="DIR", help="score ClapNQ (its 600 passages in a temporary index)"
+    )
+    p_eval.add_argument(
+        "--baseline", choices=["naive"], help="also run the textbook LangChain pipeline"
+    )
+    p_eval.add_argument("--limit", type=int, help="questions (per ClapNQ file) to use")
+    p_eval.add_argument("--json", action="store_true", help="metrics and rows as JSON")
     p_eval.add_argument("-v", "--verbose", action="store_true", help="one line per question")
-    p_eval.add_argument("--no-llm", action="store_true", help=argparse.SUPPRESS)
+    p_eval.add_argument(
+        "--no-llm", action="store_true", help="quotes only (evidence selection and refusals)"
+    )
     args = parser.parse_args(argv)
     if args.command is None:
         from rag.settings import get_settings

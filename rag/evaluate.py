@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rag.models import Answer
+from rag.models import Answer, Chunk
 from rag.store import TextEncoder
 from rag.verify import check_support
 
@@ -32,6 +32,7 @@ class QAItem(BaseModel):
     any: list[str] = Field(default_factory=list)
     all: list[str] = Field(default_factory=list)
     support: str = ""
+    doc_id: str = Field("", description="Gold document ID, when the set has one (ClapNQ).")
 
 
 def load_qa(path: str | Path) -> list[QAItem]:
@@ -61,11 +62,22 @@ def is_correct(item: QAItem, answer: Answer) -> bool:
     )
 
 
+def supports(item: QAItem, text: str) -> bool:
+    """The passage contains the item's supporting text."""
+    return bool(item.support) and _norm(item.support) in _norm(text)
+
+
 def is_cited(item: QAItem, answer: Answer) -> bool:
     """One of the answer's cited passages contains the supporting text."""
-    return bool(item.support) and any(
-        _norm(item.support) in _norm(c.text) for c in answer.citations
-    )
+    return any(supports(item, c.text) for c in answer.citations)
+
+
+def first_hit(item: QAItem, chunks: list[Chunk]) -> int | None:
+    """1-based rank of the first retrieved chunk holding the support (or the gold document)."""
+    for rank, c in enumerate(chunks, 1):
+        if supports(item, c.text) or (item.doc_id and c.doc_id == item.doc_id):
+            return rank
+    return None
 
 
 @dataclass
@@ -83,6 +95,7 @@ class Row:
     sentences_cited: int
     sentences_total: int
     answer: str
+    hit_rank: int | None = None
 
 
 @dataclass
@@ -107,8 +120,16 @@ class Report:
         cit_total = sum(r.citations_total for r in self.rows)
         sent_total = sum(r.sentences_total for r in self.rows)
         secs = sorted(r.seconds for r in self.rows)
+        ranked = [r for r in ans if r.hit_rank != -1]
+        retrieval = {
+            f"hit@{k}": self._rate([r.hit_rank is not None and r.hit_rank <= k for r in ranked])
+            for k in (1, 5, 10)
+        }
+        mrr = [1.0 / r.hit_rank if r.hit_rank else 0.0 for r in ranked]
         return {
             "questions": len(self.rows),
+            **retrieval,
+            "mrr@10": sum(mrr) / len(mrr) if mrr else None,
             "correct": self._rate([r.correct for r in ans]),
             "correct_and_cited": self._rate([r.correct and r.cited for r in ans]),
             "refusal_unanswerable": self._rate([r.refused for r in una]),
@@ -131,11 +152,15 @@ def evaluate(
     embedder: TextEncoder,
     min_support_similarity: float,
     name: str = "ours",
+    retrieve_fn: Callable[[str], list[Chunk]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Run every question through ``ask_fn`` and score it."""
+    """Run every question through ``ask_fn`` (and ``retrieve_fn``, top 10) and score it."""
     report = Report(name)
     for i, item in enumerate(items):
+        hit_rank: int | None = -1  # -1: not measured
+        if retrieve_fn is not None and item.answerable and (item.support or item.doc_id):
+            hit_rank = first_hit(item, retrieve_fn(item.question)[:10])
         a = ask_fn(item.question)
         by_n = {c.n: c for c in a.citations}
         ok = total = 0
@@ -166,6 +191,7 @@ def evaluate(
                 sentences_cited=sum(bool(s.citations) for s in a.sentences),
                 sentences_total=len(a.sentences),
                 answer=a.answer,
+                hit_rank=hit_rank,
             )
         )
         if progress:

