@@ -1,0 +1,93 @@
+"""The openai backend against a real OpenAI-compatible server: llama-cpp-python's, on 127.0.0.1."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from ingest.pipeline import ingest_paths
+from rag.answer import Assistant
+from rag.llm import default_gguf, make_chat_model
+from rag.settings import LLMSettings, Settings
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
+    port = _free_port()
+    # a file, not a pipe: llama.cpp logs enough at load to fill a pipe and block the server
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w+")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(default_gguf()),
+            "--model_alias",
+            "smollm2",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "2048",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(120):
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"llama_cpp.server exited: {log.read()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/models", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("llama_cpp.server did not start in 60 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+def test_openai_chat_model_talks_to_the_server(server):
+    llm = make_chat_model(
+        LLMSettings(backend="openai", base_url=server, model="smollm2", max_tokens=16)
+    )
+    out = llm.invoke("Say hello.")
+    assert isinstance(out.content, str) and out.content.strip()
+
+
+def test_answers_through_the_openai_backend_are_verified(server, tmp_path, real_embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    settings = Settings(home=tmp_path / "home")
+    settings.llm = LLMSettings(backend="openai", base_url=server, model="smollm2")
+    ingest_paths([corpus], settings=settings, embedder=real_embedder)
+    assistant = Assistant(settings, embedder=real_embedder)
+    assert type(assistant.llm).__name__ == "ChatOpenAI"
+    ans = assistant.ask("How many Malian soldiers did the Tuareg rebels say they had killed?")
+    assert not ans.refused and "47" in ans.answer
+    assert all(s.supported and s.citations for s in ans.sentences)
+    assert any("47 Malian soldiers" in c.sentence for c in ans.citations)
+    refused = assistant.ask("What is the population of Mali?")
+    assert refused.refused and refused.citations == []
