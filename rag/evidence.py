@@ -223,6 +223,7 @@ def select_evidence(
         if e.type_ok
         and e.coverage >= settings.min_coverage
         and e.similarity >= settings.min_similarity
+        and e.coverage + e.similarity >= settings.min_answerability
     ]
     if not passing:
         return [], scored

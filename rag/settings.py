@@ -50,12 +50,17 @@ class AnswerSettings(BaseModel):
 
     max_evidence: int = Field(3, ge=1, description="Evidence sentences given to the LLM.")
     min_coverage: float = Field(
-        0.55,
+        0.35,
         description="Share (IDF-weighted) of the question's content words the evidence "
-        "sentence and its context must contain.",
+        "sentence and its context must contain, at the least.",
     )
     min_similarity: float = Field(
-        0.3, description="Cosine similarity question/evidence sentence below which it is unused."
+        0.2, description="Cosine similarity question/evidence sentence below which it is unused."
+    )
+    min_answerability: float = Field(
+        1.05,
+        description="coverage + similarity an evidence sentence must reach to answer. "
+        "Calibrated with bench/calibrate.py on ClapNQ (600 questions) and the seed QA set.",
     )
     evidence_margin: float = Field(
         0.15, description="Further evidence is kept when its score is within this of the best."
