@@ -32,8 +32,8 @@ def signals(assistant: Assistant, items: list[QAItem]) -> list[dict]:
     )
     out = []
     for it in items:
-        standalone, carried = condense(it.question, None)
-        results = assistant.retriever.retrieve(standalone)
+        standalone = condense(it.question, None)
+        results = assistant.retriever.retrieve(standalone.query)
         _, scored = select_evidence(
             it.question,
             results,
@@ -41,7 +41,7 @@ def signals(assistant: Assistant, items: list[QAItem]) -> list[dict]:
             lexical=assistant.retriever.lexical,
             settings=loose,
             article_text=assistant._article_texts(results),
-            extra_terms=carried,
+            extra_terms=standalone.carried,
         )
         out.append(
             {

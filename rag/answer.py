@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
@@ -59,22 +59,48 @@ def _user_turns(history: History | None) -> list[str]:
     return [t for t in turns if t.strip()]
 
 
-def condense(question: str, history: History | None) -> tuple[str, list[str]]:
-    """(standalone retrieval query, extra content terms carried over from earlier turns).
+class Standalone(NamedTuple):
+    """A question made to stand alone: what to answer, what to search, terms carried over."""
 
-    A follow-up ("and how many soldiers?") carries the previous question's names and terms;
-    a question that names its own subject is left alone.
+    question: str
+    query: str
+    carried: list[str]
+
+
+_HOW_MANY = re.compile(
+    r"\bhow (?:many|much)\s+(.+?)\s+(?:did|do|does|were|was|are|is|have|has|had|will|would|"
+    r"could|can)\b",
+    re.I,
+)
+_ELLIPTIC = re.compile(
+    r"^\W*(?:and|but|also|so)?\s*(?:(?:what|how) about|how (?:many|much))\s+(?:the\s+)?"
+    r"(?P<np>[^?.!]+?)\W*$",
+    re.I,
+)
+
+
+def condense(question: str, history: History | None) -> Standalone:
+    """Make a follow-up stand alone, keeping the previous question's entities.
+
+    "And how many soldiers?" after "How many Wagner fighters did the rebels say they killed?"
+    becomes "How many soldiers did the rebels say they killed?". Other follow-ups ("where is
+    it?") are searched together with the previous question and carry its names as terms the
+    evidence must cover. A question that names its own subject is left alone.
     """
     turns = _user_turns(history)
     if not turns:
-        return question, []
+        return Standalone(question, question, [])
     own = content_terms(question)
     if not _FOLLOW_UP.search(question) and len(own) >= 3:
-        return question, []
+        return Standalone(question, question, [])
     prev = turns[-1]
+    counted, elliptic = _HOW_MANY.search(prev), _ELLIPTIC.match(question)
+    if counted and elliptic:
+        rewritten = prev[: counted.start(1)] + elliptic.group("np") + prev[counted.end(1) :]
+        return Standalone(rewritten, rewritten, [])
     carried = [t for t in content_terms(prev) if t not in own]
     carried_names = [t for t in names(prev) if t in carried]
-    return f"{question} ({prev})", carried_names
+    return Standalone(question, f"{question} ({prev})", carried_names)
 
 
 class Assistant:
@@ -120,8 +146,9 @@ class Assistant:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
-        standalone, carried = condense(question, history)
-        results = self.retriever.retrieve(standalone, k=k, where=filters)
+        standalone = condense(question, history)
+        question = standalone.question
+        results = self.retriever.retrieve(standalone.query, k=k, where=filters)
         texts = self._article_texts(results)
         selected, scored = select_evidence(
             question,
@@ -130,7 +157,7 @@ class Assistant:
             lexical=self.retriever.lexical,
             settings=self.settings.answer,
             article_text=texts,
-            extra_terms=carried,
+            extra_terms=standalone.carried,
         )
         if not selected:
             return Answer(
@@ -138,13 +165,13 @@ class Assistant:
                 answer=REFUSAL,
                 refused=True,
                 evidence=scored[:5],
-                standalone_question=standalone,
+                standalone_question=standalone.query,
                 seconds=round(time.perf_counter() - t0, 3),
             )
         draft = self._draft(question, selected)
         sentences = self._compose(question, draft, selected)
         answer = self._cite(question, sentences, selected, results, texts)
-        answer.standalone_question = standalone
+        answer.standalone_question = standalone.query
         answer.seconds = round(time.perf_counter() - t0, 3)
         return answer
 

@@ -86,3 +86,12 @@ def test_ui_with_the_real_pipeline(assistant):
         assert "do not answer" in str(chat[-1]["content"])
     finally:
         demo.close()
+
+
+def test_follow_up_uses_the_history(assistant):
+    history = [("How many Wagner fighters did the rebels say they killed at Tinzaouaten?", "…")]
+    ans = assistant.ask("And how many Malian soldiers?", history=history)
+    assert ans.standalone_question == (
+        "How many Malian soldiers did the rebels say they killed at Tinzaouaten?"
+    )
+    assert not ans.refused and "47" in ans.answer
