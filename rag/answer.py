@@ -20,7 +20,7 @@ from rag.embeddings import get_embedder
 from rag.evidence import PRONOUN_START as _PRONOUN_START
 from rag.evidence import question_type, select_evidence
 from rag.llm import make_chat_model
-from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
+from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence, Filters
 from rag.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
 from rag.retrieval import HybridRetriever, Retrieved
 from rag.settings import Settings, get_settings
@@ -139,16 +139,18 @@ class Assistant:
         *,
         history: History | None = None,
         k: int | None = None,
-        filters: dict[str, Any] | None = None,
+        filters: Filters | dict[str, Any] | None = None,
     ) -> Answer:
         """Answer ``question`` from the corpus with cited sentences, or refuse."""
+        if isinstance(filters, dict):
+            filters = Filters.model_validate(filters)
         t0 = time.perf_counter()
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
         standalone = condense(question, history)
         question = standalone.question
-        results = self.retriever.retrieve(standalone.query, k=k, where=filters)
+        results = self.retriever.retrieve(standalone.query, k=k, filters=filters)
         texts = self._article_texts(results)
         selected, scored = select_evidence(
             question,
@@ -354,7 +356,7 @@ def ask(
     *,
     history: History | None = None,
     k: int | None = None,
-    filters: dict[str, Any] | None = None,
+    filters: Filters | dict[str, Any] | None = None,
     settings: Settings | None = None,
 ) -> Answer:
     """Answer a question from the indexed corpus, every sentence cited, or refuse.
@@ -363,7 +365,8 @@ def ask(
         question: the question, in English.
         history: earlier turns, as (user, assistant) pairs or role/content messages.
         k: chunks to retrieve (default ``settings.retrieval.k``).
-        filters: Chroma ``where`` filter on chunk metadata, e.g. ``{"source": "Reuters"}``.
+        filters: outlets and date range, e.g.
+            ``{"sources": ["Reuters"], "date_from": "2024-07-01", "date_to": "2024-08-31"}``.
         settings: settings to use (default: from the environment).
 
     Raises:

@@ -43,6 +43,8 @@ def chunk_article(article: Article, settings: IngestSettings | None = None) -> l
                 source=article.source,
                 url=article.url,
                 published=article.published,
+                page=article.page_at(start),
+                language=article.language,
             )
         )
         if j >= len(spans):

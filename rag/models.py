@@ -18,8 +18,16 @@ class Article(BaseModel):
     url: str = ""
     published: str = Field("", description="ISO date (YYYY-MM-DD) or ''.")
     author: str = ""
-    path: str = Field("", description="File the article was read from.")
+    path: str = Field("", description="File or URL the article was read from.")
     content_hash: str = Field("", description="sha256 of text + metadata: re-ingest key.")
+    language: str = Field("", description="ISO 639-1 code, detected from the text.")
+    pages: list[int] = Field(
+        default_factory=list, description="Offset where each page starts (PDFs); empty otherwise."
+    )
+
+    def page_at(self, offset: int) -> int:
+        """1-based page holding ``offset`` (0 when the article has no pages)."""
+        return sum(1 for p in self.pages if p <= offset)
 
 
 class Chunk(BaseModel):
@@ -38,10 +46,15 @@ class Chunk(BaseModel):
     source: str = ""
     url: str = ""
     published: str = ""
+    page: int = Field(0, description="PDF page the chunk starts on (0: not paged).")
+    language: str = ""
 
     def to_metadata(self) -> dict[str, Any]:
         """Flat metadata for Chroma (scalars only)."""
         return {
+            "published_int": published_int(self.published),
+            "page": self.page,
+            "language": self.language,
             "doc_id": self.doc_id,
             "index": self.index,
             "start": self.start,
@@ -68,7 +81,17 @@ class Chunk(BaseModel):
             source=str(meta.get("source") or ""),
             url=str(meta.get("url") or ""),
             published=str(meta.get("published") or ""),
+            page=int(meta.get("page") or 0),
+            language=str(meta.get("language") or ""),
         )
+
+
+def published_int(published: str) -> int:
+    """YYYYMMDD as an integer (Chroma's range filters compare numbers only); 0 if unknown."""
+    digits = published.replace("-", "")[:8]
+    if len(digits) == 6:
+        digits += "01"
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
 class Citation(BaseModel):
@@ -87,6 +110,10 @@ class Citation(BaseModel):
     sentence: str = Field("", description="The evidence sentence the answer rests on.")
     sentence_start: int = Field(0, description="Its start in the cleaned article.")
     sentence_end: int = Field(0, description="Its end in the cleaned article.")
+    page: int = Field(0, description="PDF page of the passage (0: not paged).")
+    carried_by: list[str] = Field(
+        default_factory=list, description="Other outlets that carried the same story."
+    )
 
 
 class Evidence(BaseModel):
@@ -123,3 +150,45 @@ class Answer(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     standalone_question: str = Field("", description="The question as used for retrieval.")
     seconds: float = 0.0
+
+
+class Filters(BaseModel):
+    """Restrict retrieval by outlet and publication date.
+
+    Articles with no known date never match a date range.
+    """
+
+    sources: list[str] = Field(default_factory=list, description="Outlets to keep (any of).")
+    date_from: str | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    date_to: str | None = Field(None, description="YYYY-MM-DD, inclusive.")
+
+    def _range(self) -> tuple[int | None, int | None]:
+        lo = published_int(self.date_from) if self.date_from else None
+        hi = published_int(self.date_to) if self.date_to else None
+        if (self.date_from and not lo) or (self.date_to and not hi):
+            raise ValueError(f"dates must be YYYY-MM-DD, got {self.date_from!r}/{self.date_to!r}")
+        return lo, hi
+
+    def where(self) -> dict[str, Any] | None:
+        """The same restriction as a Chroma ``where`` clause."""
+        clauses: list[dict[str, Any]] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        lo, hi = self._range()
+        if lo is not None:
+            clauses.append({"published_int": {"$gte": lo}})
+        if hi is not None:
+            clauses.append({"published_int": {"$lte": hi}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def matches(self, chunk: Chunk) -> bool:
+        """True when the chunk passes (the BM25 side of the same filter)."""
+        if self.sources and chunk.source not in self.sources:
+            return False
+        lo, hi = self._range()
+        day = published_int(chunk.published)
+        if (lo is not None or hi is not None) and not day:
+            return False
+        return (lo is None or lo <= day) and (hi is None or day <= hi)

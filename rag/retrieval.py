@@ -6,12 +6,11 @@ import math
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 import bm25s
 import numpy as np
 
-from rag.models import Chunk
+from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
 from rag.store import Store
 from rag.text import content_terms
@@ -72,14 +71,6 @@ class LexicalIndex:
         return [(int(i), float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
 
 
-def _matches(chunk: Chunk, where: dict[str, Any] | None) -> bool:
-    """Equality filters on chunk metadata (the lexical side of ``filters``)."""
-    if not where:
-        return True
-    meta = chunk.to_metadata()
-    return all(meta.get(k) == v for k, v in where.items() if not k.startswith("$"))
-
-
 class HybridRetriever:
     """Dense + BM25 retrieval over one store, fused with reciprocal-rank fusion."""
 
@@ -102,11 +93,12 @@ class HybridRetriever:
         return self.store.embedder.encode([query])[0]
 
     def retrieve(
-        self, query: str, *, k: int | None = None, where: dict[str, Any] | None = None
+        self, query: str, *, k: int | None = None, filters: Filters | None = None
     ) -> list[Retrieved]:
         """Top ``k`` chunks for ``query`` by RRF over dense and BM25 rankings."""
         k = k or self.settings.k
         n = max(self.settings.candidates, k)
+        where = filters.where() if filters else None
         fused: dict[str, Retrieved] = {}
         for rank, hit in enumerate(self.store.search(self.embed_query(query), n, where), 1):
             fused[hit.chunk.id] = Retrieved(
@@ -114,9 +106,9 @@ class HybridRetriever:
             )
         lexical = self.lexical
         rank = 0
-        for pos, _score in lexical.search(query, n * 2 if where else n):
+        for pos, _score in lexical.search(query, len(lexical.chunks) if where else n):
             chunk = lexical.chunks[pos]
-            if not _matches(chunk, where):
+            if filters is not None and not filters.matches(chunk):
                 continue
             rank += 1
             if rank > n:
