@@ -34,6 +34,7 @@ def index_articles(
     settings: Settings,
     progress: bool = False,
     on_error: OnError | None = None,
+    keys: dict[str, tuple[str, list[int]]] | None = None,
 ) -> IndexResult:
     """Chunk, embed and store ``articles`` (each replaces its earlier version).
 
@@ -63,18 +64,24 @@ def index_articles(
                 bar.update(len(texts))
                 start = stop
                 continue
-            offset = 0
+            items, offset = [], 0
             for article, chunks in group:
-                part = vectors[offset : offset + len(chunks)]
+                items.append((article, chunks, vectors[offset : offset + len(chunks)]))
                 offset += len(chunks)
-                try:
-                    store.put_article(article, chunks, part)
-                except Exception as e:
-                    _fail(article, e, on_error)
-                else:
-                    result.articles += 1
-                    result.chunks += len(chunks)
-                bar.update(len(chunks))
+            try:
+                store.put_articles(items, keys)
+                done = items
+            except Exception:
+                done = []  # isolate the article that fails: one at a time
+                for item in items:
+                    try:
+                        store.put_articles([item], keys)
+                        done.append(item)
+                    except Exception as e:
+                        _fail(item[0], e, on_error)
+            result.articles += len(done)
+            result.chunks += sum(len(c) for _, c, _ in done)
+            bar.update(len(texts))
             start = stop
     return result
 

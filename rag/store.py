@@ -12,13 +12,14 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
+from rag.dedup import fingerprint, signature
 from rag.errors import IndexMismatchError, IndexNotBuiltError
 from rag.models import Article, Chunk
 from rag.settings import Settings
@@ -145,7 +146,11 @@ class Store:
                 self.collection.delete(ids=ids)
             for f in (self.home / "articles").glob("*.json"):
                 f.unlink()
-            self._write_manifest({})
+
+            def clear(raw: dict[str, Any]) -> None:
+                raw["documents"], raw["aliases"] = {}, {}
+
+            self._update_manifest(clear)
 
     # -- manifest ---------------------------------------------------------------------
     @property
@@ -154,63 +159,138 @@ class Store:
         return self.home / "manifest.json"
 
     def _read_manifest_raw(self) -> dict[str, Any]:
-        if not self.manifest_path.exists():
-            return {"version": MANIFEST_VERSION, "revision": 0, "documents": {}}
-        return dict(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+        raw: dict[str, Any] = {"version": MANIFEST_VERSION, "revision": 0}
+        if self.manifest_path.exists():
+            raw.update(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+        raw.setdefault("documents", {})
+        raw.setdefault("aliases", {})
+        return raw
 
     def documents(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> article metadata (title, source, published, path, content_hash, chunks)."""
+        """doc_id -> metadata of each indexed article (with chunks, fingerprint, signature)."""
         return dict(self._read_manifest_raw()["documents"])
+
+    def aliases(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> a duplicate not indexed itself (title, source, url, path, canonical)."""
+        return dict(self._read_manifest_raw()["aliases"])
+
+    def carried_by(self, doc_id: str) -> list[str]:
+        """Other outlets (or URLs) recorded as carrying the same story."""
+        own = self.documents().get(doc_id, {}).get("source", "")
+        out: list[str] = []
+        for entry in self.aliases().values():
+            if entry["canonical"] == doc_id:
+                name = entry.get("source") or entry.get("url") or entry.get("path") or ""
+                if name and name != own and name not in out:
+                    out.append(name)
+        return out
 
     @property
     def revision(self) -> int:
         """Bumped on every change: lets caches (BM25) know when to rebuild."""
         return int(self._read_manifest_raw().get("revision", 0))
 
-    def _write_manifest(self, documents: dict[str, Any]) -> None:
+    def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
         raw = self._read_manifest_raw()
+        change(raw)
         raw.update(
             version=MANIFEST_VERSION,
             revision=int(raw.get("revision", 0)) + 1,
             embedding_model=self.embedder.name,
-            documents=documents,
         )
-        _atomic_write(self.manifest_path, json.dumps(raw, indent=1, ensure_ascii=False))
+        _atomic_write(self.manifest_path, json.dumps(raw, ensure_ascii=False))
 
     # -- writes -----------------------------------------------------------------------
-    def put_article(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Replace an article's chunks with these (delete, then add, then record)."""
-        if len(chunks) != len(vectors):
-            raise ValueError(f"{len(chunks)} chunks but {len(vectors)} vectors")
-        with self._lock:
-            self.collection.delete(where={"doc_id": article.doc_id})
-            for i in range(0, len(chunks), _CHROMA_BATCH):
-                batch = chunks[i : i + _CHROMA_BATCH]
-                self.collection.add(
-                    ids=[c.id for c in batch],
-                    documents=[c.text for c in batch],
-                    metadatas=[c.to_metadata() for c in batch],
-                    embeddings=vectors[i : i + _CHROMA_BATCH],
-                )
-            _atomic_write(
-                self.home / "articles" / f"{article.doc_id}.json",
-                article.model_dump_json(),
-            )
-            docs = self.documents()
-            docs[article.doc_id] = {
-                **article.model_dump(exclude={"text"}),
-                "chunks": len(chunks),
-            }
-            self._write_manifest(docs)
+    def put_articles(
+        self,
+        items: list[tuple[Article, list[Chunk], np.ndarray]],
+        keys: dict[str, tuple[str, list[int]]] | None = None,
+    ) -> None:
+        """Replace each article's chunks with these, then record them all in one manifest write.
 
-    def remove_article(self, doc_id: str) -> None:
-        """Delete an article and its chunks."""
+        Crash-safe by order: chunks are deleted and re-added by article (stable IDs, so a
+        repeat is harmless), the manifest that marks an article done is written last and
+        atomically; an interrupted run leaves articles the next run simply redoes.
+        ``keys`` holds (fingerprint, MinHash signature) per doc_id; missing ones are computed.
+        """
+        for article, chunks, vectors in items:
+            if len(chunks) != len(vectors):
+                raise ValueError(
+                    f"{article.doc_id}: {len(chunks)} chunks but {len(vectors)} vectors"
+                )
+        with self._lock:
+            entries = {}
+            for article, chunks, vectors in items:
+                self.collection.delete(where={"doc_id": article.doc_id})
+                for i in range(0, len(chunks), _CHROMA_BATCH):
+                    batch = chunks[i : i + _CHROMA_BATCH]
+                    self.collection.add(
+                        ids=[c.id for c in batch],
+                        documents=[c.text for c in batch],
+                        metadatas=[c.to_metadata() for c in batch],
+                        embeddings=vectors[i : i + _CHROMA_BATCH],
+                    )
+                _atomic_write(
+                    self.home / "articles" / f"{article.doc_id}.json", article.model_dump_json()
+                )
+                fp, sig = (keys or {}).get(article.doc_id) or (
+                    fingerprint(article.text),
+                    signature(article.text),
+                )
+                entries[article.doc_id] = {
+                    **article.model_dump(exclude={"text", "pages"}),
+                    "chunks": len(chunks),
+                    "fingerprint": fp,
+                    "signature": sig,
+                }
+
+            def update(raw: dict[str, Any]) -> None:
+                raw["documents"].update(entries)
+                for doc_id in entries:
+                    raw["aliases"].pop(doc_id, None)
+
+            self._update_manifest(update)
+
+    def put_article(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        """Replace one article's chunks (see :meth:`put_articles`)."""
+        self.put_articles([(article, chunks, vectors)])
+
+    def add_alias(self, article: Article, canonical: str) -> None:
+        """Record ``article`` as another outlet's copy of the indexed article ``canonical``."""
+        entry = {
+            **article.model_dump(include={"title", "source", "url", "path", "content_hash"}),
+            "canonical": canonical,
+        }
+
+        def update(raw: dict[str, Any]) -> None:
+            raw["aliases"][article.doc_id] = entry
+
+        with self._lock:
+            self._update_manifest(update)
+
+    def remove_article(self, doc_id: str) -> list[str]:
+        """Delete an article (or an alias) and its chunks.
+
+        Removing an indexed article also forgets the copies recorded as its aliases, so that
+        a later ingest of their files indexes one of them in its place. Returns what was removed.
+        """
+        removed: list[str] = []
+
+        def update(raw: dict[str, Any]) -> None:
+            if raw["documents"].pop(doc_id, None) is not None:
+                removed.append(doc_id)
+                for alias, entry in list(raw["aliases"].items()):
+                    if entry["canonical"] == doc_id:
+                        del raw["aliases"][alias]
+                        removed.append(alias)
+            elif raw["aliases"].pop(doc_id, None) is not None:
+                removed.append(doc_id)
+
         with self._lock:
             self.collection.delete(where={"doc_id": doc_id})
             (self.home / "articles" / f"{doc_id}.json").unlink(missing_ok=True)
-            docs = self.documents()
-            docs.pop(doc_id, None)
-            self._write_manifest(docs)
+            self._update_manifest(update)
+        return removed
 
     # -- reads ------------------------------------------------------------------------
     def article(self, doc_id: str) -> Article | None:
