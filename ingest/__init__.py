@@ -2,7 +2,14 @@
 
 from ingest.furniture import strip_furniture
 from ingest.loaders import LoadError, load_file
-from ingest.pipeline import FileError, IngestReport, ingest_paths
+from ingest.pipeline import (
+    FileError,
+    IngestReport,
+    ingest_paths,
+    list_articles,
+    prune,
+    remove_articles,
+)
 from rag.chunking import chunk_article
 
 __all__ = [
@@ -11,6 +18,9 @@ __all__ = [
     "LoadError",
     "chunk_article",
     "ingest_paths",
+    "list_articles",
     "load_file",
+    "prune",
+    "remove_articles",
     "strip_furniture",
 ]

@@ -1,8 +1,9 @@
-"""``python -m ingest PATH... [--rebuild]``."""
+"""``python -m ingest PATH|URL... [--rebuild]``, ``--list``, ``--remove ID``, ``--prune PATH``."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 
@@ -13,23 +14,70 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ingest CLI; returns the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m ingest",
-        description="Ingest .txt/.md/.html files and folders into the index at $RAG_HOME "
-        "(default ./.rag). Unchanged files are not re-embedded.",
+        description="Ingest files, folders, URLs and RSS/Atom feeds into the index at $RAG_HOME "
+        "(default ./.rag): .txt .md .html .pdf .docx .jsonl .json .csv .rss .atom .xml. "
+        "Unchanged articles are not re-embedded; duplicates are recorded, not re-indexed.",
     )
-    parser.add_argument("paths", nargs="+", help="files or folders")
+    parser.add_argument("paths", nargs="*", help="files, folders or http(s) URLs")
     parser.add_argument("--rebuild", action="store_true", help="delete the index and start over")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, errors only")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if anything failed")
+    parser.add_argument(
+        "--allow-private", action="store_true", help="allow URLs on private/loopback addresses"
+    )
+    parser.add_argument("--list", action="store_true", help="list indexed articles")
+    parser.add_argument("--remove", nargs="+", metavar="ID", help="remove articles by ID")
+    parser.add_argument(
+        "--prune", nargs="+", metavar="PATH", help="remove articles whose files under PATH are gone"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from ingest.pipeline import ingest_paths
+    from ingest.pipeline import ingest_paths, list_articles, prune, remove_articles
 
     try:
-        report = ingest_paths(args.paths, rebuild=args.rebuild, progress=not args.quiet)
+        if args.list:
+            rows = list_articles()
+            if args.json:
+                print(json.dumps(rows, indent=1))
+            for r in [] if args.json else rows:
+                extra = (
+                    f"  (also carried by {', '.join(r['carried_by'])})" if r["carried_by"] else ""
+                )
+                print(
+                    f"{r['id']}  {r['published'] or '----------'}  {r['source'][:20]:20}  "
+                    f"{r['chunks']:4} chunks  {r['title'][:70]}{extra}"
+                )
+            return 0
+        if args.remove:
+            removed = remove_articles(args.remove)
+            missing = [i for i in args.remove if i not in removed]
+            print(f"removed {len(removed)}: {' '.join(removed)}" if removed else "removed 0")
+            for i in missing:
+                print(f"error: no article {i} (see --list)", file=sys.stderr)
+            return 1 if missing else 0
+        if args.prune:
+            removed = prune(args.prune)
+            print(f"pruned {len(removed)} articles whose files are gone")
+            return 0
+        if not args.paths:
+            parser.error("give files, folders or URLs to ingest (or --list/--remove/--prune)")
+        report = ingest_paths(
+            args.paths,
+            rebuild=args.rebuild,
+            progress=not (args.quiet or args.json),
+            allow_private=args.allow_private,
+        )
     except RagError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    for err in report.errors:
-        print(err, file=sys.stderr)
-    print(report.summary())
-    return 1 if args.strict and report.errors else 0
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=1, default=str))
+    else:
+        for err in report.errors:
+            print(err, file=sys.stderr)
+        if not args.quiet:
+            for note in report.skipped:
+                print(f"note: {note}", file=sys.stderr)
+        print(report.summary())
+    return 1 if args.strict and (report.errors) else 0

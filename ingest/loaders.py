@@ -1,6 +1,9 @@
 """Read files into :class:`rag.models.Article`.
 
-Text/Markdown (YAML front matter or a ``NAME.meta.yaml`` sidecar) and HTML (trafilatura).
+One loader per format, all producing the same model: text/Markdown (YAML front matter or a
+``NAME.meta.yaml`` sidecar), HTML (trafilatura), PDF (pypdf, page offsets kept), DOCX
+(python-docx). Record files (JSONL/JSON/CSV) live in :mod:`ingest.records`, URLs and feeds in
+:mod:`ingest.web`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import frontmatter
 import yaml
@@ -20,10 +24,11 @@ from rag.models import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+DOCX_SUFFIXES = {".docx"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
 META_FIELDS = ("title", "source", "url", "published", "author")
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 
 
 class LoadError(Exception):
@@ -35,24 +40,39 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(SIDECAR_SUFFIXES)
 
 
-def doc_id_for(path: Path) -> str:
-    """Stable article ID from the file's absolute path."""
-    return "doc-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+def doc_id_for(key: str | Path) -> str:
+    """Stable article ID from a file's absolute path or a URL."""
+    text = str(key) if isinstance(key, str) and "://" in key else str(Path(key).resolve())
+    return "doc-" + hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise LoadError("binary file, not text: convert it to .txt, .md or .html")
-    for enc in ENCODINGS[:-1]:
+def decode(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, then Windows-1252."""
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError("binary file, not text: convert it to .txt, .md, .html, .pdf or .docx")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    return data.decode(ENCODINGS[-1])
+    raise LoadError("text is neither UTF-8 nor Windows-1252: re-save the file as UTF-8")
 
 
-def _iso_date(value: Any) -> str:
+def read_bytes(path: Path, max_mb: float) -> bytes:
+    """File contents, refusing files over the size limit."""
+    size = path.stat().st_size
+    if size > max_mb * 1024 * 1024:
+        raise LoadError(
+            f"file is {size / 1024 / 1024:.0f} MB, over the {max_mb:g} MB limit: split it or "
+            f"raise RAG_INGEST__MAX_FILE_MB"
+        )
+    return path.read_bytes()
+
+
+def iso_date(value: Any) -> str:
+    """A date as YYYY-MM-DD ('' when missing); unparseable text is an error."""
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
@@ -63,21 +83,44 @@ def _iso_date(value: Any) -> str:
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
     if m:
         return m.group(0)
-    m = re.match(r"^(\d{4})-(\d{2})$", text)
-    if m:
+    if re.fullmatch(r"\d{4}-\d{2}", text):
         return text
-    raise LoadError(f"'published' is {text!r}: write it as YYYY-MM-DD")
+    from dateutil import parser
+
+    try:
+        return parser.parse(text, fuzzy=False).date().isoformat()
+    except (ValueError, OverflowError):
+        raise LoadError(f"'published' is {text!r}: write it as YYYY-MM-DD") from None
 
 
-def _metadata(raw: dict[str, Any], where: str) -> dict[str, str]:
+def source_from_url(url: str) -> str:
+    """The outlet's host name ('www.' dropped) for an article without a source."""
+    host = urlparse(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language ('' for very short texts)."""
+    if len(text) < 40:
+        return ""
+    import py3langid
+
+    lang, _score = py3langid.classify(text[:3000])
+    return str(lang)
+
+
+def metadata(raw: dict[str, Any], where: str) -> dict[str, str]:
+    """The five metadata fields, normalised; a bad date names ``where`` it came from."""
     meta: dict[str, str] = {}
     for key in META_FIELDS:
         value = raw.get(key)
         if key == "published":
             try:
-                meta[key] = _iso_date(value)
+                meta[key] = iso_date(value)
             except LoadError as e:
                 raise LoadError(f"{where}: {e}") from None
+        elif isinstance(value, list):
+            meta[key] = ", ".join(str(v) for v in value)
         else:
             meta[key] = "" if value is None else str(value).strip()
     return meta
@@ -97,71 +140,186 @@ def _sidecar(path: Path) -> dict[str, Any]:
     return {}
 
 
-def _finish(path: Path, body: str, meta: dict[str, str]) -> Article:
-    text = strip_furniture(body)
+def make_article(
+    key: str,
+    body: str,
+    meta: dict[str, str],
+    *,
+    path: str,
+    fallback_title: str = "",
+    strip: bool = True,
+    pages: list[int] | None = None,
+) -> Article:
+    """The article for ``body`` (furniture stripped unless ``strip`` is off) and metadata."""
+    text = strip_furniture(body) if strip else body.strip()
     if not text.strip():
-        raise LoadError("no article text left after removing page furniture (empty file?)")
-    title = meta.get("title") or path.stem.replace("-", " ").replace("_", " ")
-    payload = json.dumps({"text": text, **meta, "title": title}, sort_keys=True)
+        raise LoadError("no article text left after removing page furniture (empty?)")
+    title = meta.get("title") or fallback_title
+    source = meta.get("source") or source_from_url(meta.get("url", ""))
+    payload = json.dumps({"text": text, **meta, "title": title, "source": source}, sort_keys=True)
     return Article(
-        doc_id=doc_id_for(path),
+        doc_id=doc_id_for(key),
         text=text,
         title=title,
-        source=meta.get("source", ""),
+        source=source,
         url=meta.get("url", ""),
         published=meta.get("published", ""),
         author=meta.get("author", ""),
-        path=str(path),
+        path=path,
         content_hash=hashlib.sha256(payload.encode()).hexdigest(),
+        language=detect_language(text),
+        pages=pages or [],
     )
 
 
-def load_text(path: Path) -> Article:
+def _title_of(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ")
+
+
+def load_text(path: Path, max_mb: float = 20.0) -> Article:
     """A .txt/.md file, with optional YAML front matter and/or sidecar metadata."""
-    raw = _read_text(path)
+    raw = decode(read_bytes(path, max_mb))
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as e:
         raise LoadError(f"front matter is not valid YAML ({e}): fix or remove the --- block") from e
-    front = dict(post.metadata)
-    merged = {**_sidecar(path), **front}
+    merged = {**_sidecar(path), **dict(post.metadata)}
     body = post.content
     if path.suffix.lower() in {".md", ".markdown"}:
         body = re.sub(r"^\s{0,3}#{1,6}\s+", "", body, flags=re.MULTILINE)
-    return _finish(path, body, _metadata(merged, "front matter"))
+    meta = metadata(merged, "front matter")
+    return make_article(str(path), body, meta, path=str(path), fallback_title=_title_of(path))
 
 
-def load_html(path: Path) -> Article:
-    """An HTML page: main text and metadata extracted by trafilatura."""
+def article_from_html(html: str, *, key: str, path: str, url: str = "") -> Article:
+    """Main text and metadata of an HTML page (trafilatura; dates by htmldate)."""
     import trafilatura
 
-    html = _read_text(path)
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        html,
+        url=url or None,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
     )
     if doc is None:
         raise LoadError("no article text found in the HTML (is it a full article page?)")
     found = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = found.get("text") or ""
-    meta_raw = {
+    raw = {
         "title": found.get("title"),
-        "source": found.get("sitename") or found.get("hostname"),
-        "url": found.get("url"),
+        "source": found.get("sitename"),
+        "url": found.get("url") or url,
         "published": found.get("date"),
         "author": found.get("author"),
     }
-    merged = {**{k: v for k, v in meta_raw.items() if v}, **_sidecar(path)}
-    return _finish(path, text, _metadata(merged, "HTML metadata"))
+    meta = metadata({k: v for k, v in raw.items() if v}, "HTML metadata")
+    return make_article(key, found.get("text") or "", meta, path=path)
 
 
-def load_file(path: Path) -> Article:
-    """Dispatch on the file suffix."""
-    suffix = path.suffix.lower()
+def load_html(path: Path, max_mb: float = 20.0) -> Article:
+    """An HTML file; a sidecar overrides what the page says of itself."""
+    art = article_from_html(decode(read_bytes(path, max_mb)), key=str(path), path=str(path))
+    side = _sidecar(path)
+    if not side:
+        return art
+    meta = {
+        **{k: getattr(art, k) for k in META_FIELDS},
+        **metadata(side, "sidecar"),
+    }
+    return make_article(str(path), art.text, meta, path=str(path), strip=False)
+
+
+def _unwrap(page: str) -> str:
+    """Join a PDF page's hard-wrapped lines into paragraphs.
+
+    Blank lines and lines ending a sentence keep their breaks.
+    """
+    lines = [ln.strip() for ln in page.splitlines()]
+    out: list[str] = []
+    for ln in lines:
+        if not ln:
+            if out and out[-1]:
+                out.append("")
+            continue
+        if out and out[-1] and not out[-1].endswith((".", "!", "?", ":", "”", '"')):
+            prev = out[-1]
+            out[-1] = prev[:-1] + ln if prev.endswith("-") and ln[:1].islower() else f"{prev} {ln}"
+        else:
+            out.append(ln)
+    return "\n".join(x for x in out if x)
+
+
+def load_pdf(path: Path, max_mb: float = 20.0) -> Article:
+    """A PDF: text per page, page start offsets kept so citations can name the page."""
+    import pypdf
+
+    data = read_bytes(path, max_mb)
     try:
-        if suffix in TEXT_SUFFIXES:
-            return load_text(path)
-        if suffix in HTML_SUFFIXES:
-            return load_html(path)
+        import io
+
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        pages_text = [_unwrap(p.extract_text() or "") for p in reader.pages]
+        info: dict[str, Any] = dict(reader.metadata or {})
+    except Exception as e:  # pypdf raises many types for broken files
+        raise LoadError(f"not a readable PDF ({type(e).__name__}: {e}): re-export it") from e
+    text, offsets = "", []
+    for page in pages_text:
+        if text:
+            text += "\n"
+        offsets.append(len(text))
+        text += page
+    if not text.strip():
+        raise LoadError("the PDF has no extractable text (scanned?): OCR it first")
+    raw = {**{"title": info.get("/Title"), "author": info.get("/Author")}, **_sidecar(path)}
+    meta = metadata({k: v for k, v in raw.items() if v}, "PDF metadata")
+    return make_article(
+        str(path),
+        text,
+        meta,
+        path=str(path),
+        fallback_title=_title_of(path),
+        strip=False,
+        pages=offsets,
+    )
+
+
+def load_docx(path: Path, max_mb: float = 20.0) -> Article:
+    """A Word document: paragraphs and core properties."""
+    import docx
+
+    data = read_bytes(path, max_mb)
+    try:
+        import io
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as e:
+        raise LoadError(f"not a readable .docx ({type(e).__name__}): re-save it from Word") from e
+    body = "\n".join(p.text for p in document.paragraphs if p.text.strip())
+    props = document.core_properties
+    raw = {
+        "title": props.title,
+        "author": props.author,
+        "published": props.created,
+        **_sidecar(path),
+    }
+    meta = metadata({k: v for k, v in raw.items() if v}, "document properties")
+    return make_article(str(path), body, meta, path=str(path), fallback_title=_title_of(path))
+
+
+def load_file(path: Path, max_mb: float = 20.0) -> Article:
+    """One article from a .txt/.md/.html/.pdf/.docx file (dispatch on the suffix)."""
+    suffix = path.suffix.lower()
+    loaders = {
+        **dict.fromkeys(TEXT_SUFFIXES, load_text),
+        **dict.fromkeys(HTML_SUFFIXES, load_html),
+        **dict.fromkeys(PDF_SUFFIXES, load_pdf),
+        **dict.fromkeys(DOCX_SUFFIXES, load_docx),
+    }
+    loader = loaders.get(suffix)
+    if loader is None:
+        raise LoadError(f"unsupported file type {suffix!r}: use .txt, .md, .html, .pdf or .docx")
+    try:
+        return loader(path, max_mb)
     except OSError as e:
         raise LoadError(f"cannot read the file ({e.strerror or e})") from e
-    raise LoadError(f"unsupported file type {suffix!r}: use .txt, .md or .html")

@@ -1,21 +1,29 @@
-"""Ingest files and folders into the index: load, clean, chunk, embed (batched), store."""
+"""Ingest files, folders, URLs and feeds: load, clean, de-duplicate, chunk, embed, store."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
 
 from ingest.loaders import SUFFIXES, LoadError, is_sidecar, load_file
+from ingest.records import RECORD_SUFFIXES, load_records
+from ingest.web import FEED_SUFFIXES, is_url, load_feed_file, load_url
+from rag.dedup import DuplicateIndex, fingerprint, signature
 from rag.embeddings import get_embedder
 from rag.indexing import index_articles
 from rag.models import Article
 from rag.settings import Settings, get_settings
 from rag.store import Store, TextEncoder
 
+ALL_SUFFIXES = SUFFIXES | RECORD_SUFFIXES | FEED_SUFFIXES
+
 
 @dataclass
 class FileError:
-    """One file that could not be ingested."""
+    """One file (or record) that could not be ingested."""
 
     path: str
     reason: str
@@ -32,6 +40,7 @@ class IngestReport:
     articles: int = 0
     chunks: int = 0
     unchanged: int = 0
+    duplicates: int = 0
     skipped: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
 
@@ -39,31 +48,56 @@ class IngestReport:
         """The one-line report."""
         return (
             f"{self.files} files, {self.articles} articles indexed, {self.chunks} chunks embedded, "
-            f"{self.unchanged} unchanged, {len(self.skipped)} skipped, {len(self.errors)} errors"
+            f"{self.unchanged} unchanged, {self.duplicates} duplicates, {len(self.skipped)} "
+            f"skipped, {len(self.errors)} errors"
         )
 
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data (``--json``)."""
+        return asdict(self)
 
-def discover(paths: list[Path], report: IngestReport) -> list[Path]:
-    """Files to ingest under ``paths`` (folders recursively), in a stable order."""
-    found: list[Path] = []
-    for p in paths:
+
+def discover(sources: list[str | Path], report: IngestReport) -> list[str | Path]:
+    """Files (folders recursively) and URLs to ingest, in a stable order."""
+    found: list[str | Path] = []
+    for src in sources:
+        if isinstance(src, str) and is_url(src):
+            found.append(src)
+            continue
+        p = Path(src)
         if p.is_dir():
-            candidates = sorted(x for x in p.rglob("*") if x.is_file())
+            candidates = sorted(
+                x
+                for x in p.rglob("*")
+                if x.is_file() and not any(part.startswith(".") for part in x.relative_to(p).parts)
+            )
         elif p.exists():
             candidates = [p]
         else:
             report.errors.append(FileError(str(p), "no such file or folder"))
             continue
         for f in candidates:
-            if any(part.startswith(".") for part in f.relative_to(p).parts if p.is_dir()):
-                continue
             if is_sidecar(f):
                 continue
-            if f.suffix.lower() not in SUFFIXES:
-                report.skipped.append(str(f))
+            if f.suffix.lower() not in ALL_SUFFIXES:
+                report.skipped.append(f"{f}: unsupported type {f.suffix or '(none)'!r}, skipped")
                 continue
             found.append(f)
     return found
+
+
+def load_source(
+    src: str | Path, settings: Settings, *, allow_private: bool
+) -> tuple[list[Article], list[str]]:
+    """(articles, per-record errors) from one file or URL; LoadError for the whole source."""
+    if isinstance(src, str):
+        return load_url(src, settings.ingest, allow_private=allow_private)
+    suffix = src.suffix.lower()
+    if suffix in RECORD_SUFFIXES:
+        return load_records(src, settings.ingest)
+    if suffix in FEED_SUFFIXES:
+        return load_feed_file(src, settings.ingest)
+    return [load_file(src, settings.ingest.max_file_mb)], []
 
 
 def ingest_paths(
@@ -73,37 +107,117 @@ def ingest_paths(
     settings: Settings | None = None,
     embedder: TextEncoder | None = None,
     progress: bool = False,
+    allow_private: bool = False,
 ) -> IngestReport:
-    """Ingest files/folders; unchanged articles are not re-embedded. Returns the report.
+    """Ingest files, folders and URLs; unchanged articles are not re-embedded.
 
-    A file that cannot be read is reported (path and reason) and the rest goes on.
+    A source that cannot be read is reported (path, reason) and the rest goes on. Exact and
+    near duplicates of an indexed article are recorded as carried by their outlet, not indexed.
     """
     settings = settings or get_settings()
     embedder = embedder or get_embedder(settings.embedding)
     store = Store(settings, embedder, create=True, rebuild=rebuild)
     report = IngestReport()
-    files = discover([Path(p) for p in paths], report)
-    report.files = len(files)
-    known = store.documents()
+    sources = discover(list(paths), report)
+    report.files = len(sources)
+    known, aliases = store.documents(), store.aliases()
 
-    todo: list[Article] = []
-    for f in files:
+    loaded: list[Article] = []
+    for src in tqdm(sources, unit="file", desc="reading", disable=not progress or len(sources) < 2):
         try:
-            article = load_file(f)
+            articles, record_errors = load_source(src, settings, allow_private=allow_private)
         except LoadError as e:
-            report.errors.append(FileError(str(f), str(e)))
+            report.errors.append(FileError(str(src), str(e)))
             continue
         except Exception as e:  # a broken file must not stop the batch
-            report.errors.append(FileError(str(f), f"{type(e).__name__}: {e}"))
+            report.errors.append(FileError(str(src), f"{type(e).__name__}: {e}"))
             continue
-        if known.get(article.doc_id, {}).get("content_hash") == article.content_hash:
+        report.errors += [FileError(str(src), msg) for msg in record_errors]
+        loaded += articles
+
+    todo: list[Article] = []
+    for article in loaded:
+        entry = known.get(article.doc_id) or aliases.get(article.doc_id) or {}
+        if entry.get("content_hash") == article.content_hash:
             report.unchanged += 1
+        else:
+            todo.append(article)
+
+    replacing = {a.doc_id for a in todo}
+    dups = DuplicateIndex(settings.ingest.duplicate_threshold)
+    for doc_id, entry in known.items():
+        if doc_id not in replacing and entry.get("signature"):
+            dups.add(doc_id, entry["fingerprint"], entry["signature"])
+    keys: dict[str, tuple[str, list[int]]] = {}
+    fresh: list[Article] = []
+    for article in todo:
+        fp, sig = fingerprint(article.text), signature(article.text)
+        canonical = dups.find(fp, sig)
+        if canonical is not None and canonical != article.doc_id:
+            if article.doc_id in known:  # it was indexed itself before: now it is a copy
+                store.remove_article(article.doc_id)
+            store.add_alias(article, canonical)
+            report.duplicates += 1
             continue
-        todo.append(article)
+        dups.add(article.doc_id, fp, sig)
+        keys[article.doc_id] = (fp, sig)
+        fresh.append(article)
 
     def failed(article: Article, e: Exception) -> None:
         report.errors.append(FileError(article.path, f"could not index: {type(e).__name__}: {e}"))
 
-    done = index_articles(store, todo, settings=settings, progress=progress, on_error=failed)
+    done = index_articles(
+        store, fresh, settings=settings, progress=progress, on_error=failed, keys=keys
+    )
     report.articles, report.chunks = done.articles, done.chunks
     return report
+
+
+def list_articles(settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Indexed articles (id, title, source, published, chunks, carried_by, path)."""
+    settings = settings or get_settings()
+    store = Store(settings, get_embedder(settings.embedding))
+    rows = []
+    for doc_id, entry in sorted(
+        store.documents().items(), key=lambda kv: kv[1].get("published") or ""
+    ):
+        rows.append(
+            {
+                "id": doc_id,
+                "title": entry.get("title", ""),
+                "source": entry.get("source", ""),
+                "published": entry.get("published", ""),
+                "chunks": entry.get("chunks", 0),
+                "carried_by": store.carried_by(doc_id),
+                "path": entry.get("path", ""),
+            }
+        )
+    return rows
+
+
+def remove_articles(ids: list[str], settings: Settings | None = None) -> list[str]:
+    """Remove articles (and their recorded copies) by ID; returns what was removed."""
+    settings = settings or get_settings()
+    store = Store(settings, get_embedder(settings.embedding))
+    removed: list[str] = []
+    for doc_id in ids:
+        removed += store.remove_article(doc_id)
+    return removed
+
+
+def prune(paths: list[str | Path], settings: Settings | None = None) -> list[str]:
+    """Remove articles whose file, under one of ``paths``, no longer exists."""
+    settings = settings or get_settings()
+    store = Store(settings, get_embedder(settings.embedding))
+    roots = [Path(p).resolve() for p in paths]
+    removed: list[str] = []
+    entries = {**store.aliases(), **store.documents()}
+    for doc_id, entry in entries.items():
+        raw = str(entry.get("path") or "")
+        if not raw or is_url(raw):
+            continue
+        file = Path(raw.split("#", 1)[0]).resolve()
+        gone = any(file == r or r in file.parents for r in roots) and not file.exists()
+        if gone and doc_id not in removed:  # removing an article also removes its copies
+            removed += store.remove_article(doc_id)
+    return removed

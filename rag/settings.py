@@ -32,6 +32,22 @@ class IngestSettings(BaseModel):
     chunk_sentences: int = Field(4, ge=1, description="Sentences per chunk.")
     chunk_overlap: int = Field(1, ge=0, description="Whole sentences shared by neighbours.")
     max_chunk_chars: int = Field(1200, ge=200, description="A chunk closes early past this.")
+    max_file_mb: float = Field(20.0, description="Files larger than this are refused.")
+    fetch_timeout: float = Field(15.0, description="Seconds before a URL fetch gives up.")
+    max_fetch_mb: float = Field(10.0, description="Responses larger than this are refused.")
+    title_fields: list[str] = Field(["title", "headline"], description="Record title fields.")
+    text_fields: list[str] = Field(
+        ["text", "content", "body", "article"], description="Record text fields (first found)."
+    )
+    url_fields: list[str] = Field(["url", "link"], description="Record URL fields.")
+    published_fields: list[str] = Field(
+        ["published", "date", "published_at", "pubdate"], description="Record date fields."
+    )
+    source_fields: list[str] = Field(["source", "outlet", "publisher"], description="Outlet.")
+    author_fields: list[str] = Field(["author", "byline", "authors"], description="Author.")
+    duplicate_threshold: float = Field(
+        0.7, description="MinHash Jaccard above which two articles are one story."
+    )
 
 
 class RetrievalSettings(BaseModel):

@@ -60,7 +60,8 @@ def test_ingest_then_ask_json_through_the_cli(tmp_path):
     assert first.stdout.strip().startswith("1 files, 1 articles indexed")
     again = _run("ingest", "--quiet", "corpus/", env_home=home)
     assert again.stdout.strip() == (
-        "1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged, 0 skipped, 0 errors"
+        "1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged, 0 duplicates, 0 skipped, "
+        "0 errors"
     )
     r = _run(
         "rag", "ask", "--json", "What homeland do the Tuareg separatists demand?", env_home=home

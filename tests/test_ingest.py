@@ -25,7 +25,9 @@ def test_ingest_is_incremental(tmp_path, settings, fake_embedder):
 
     again = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
     assert (again.articles, again.chunks, again.unchanged) == (0, 0, 1)
-    assert again.summary().startswith("1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged")
+    assert again.summary().startswith(
+        "1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged, 0 duplicates"
+    )
 
     # a changed file replaces its chunks (no leftovers from the old version)
     f = corpus / "reuters-2024-mali-tinzaouaten.txt"
@@ -47,13 +49,13 @@ def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, settings, fake_emb
     corpus = _copy_corpus(tmp_path)
     (corpus / "broken.md").write_text("---\ntitle: [oops\n---\nText.\n")
     (corpus / "binary.txt").write_bytes(b"\x00\x00\x00")
-    (corpus / "notes.docx").write_bytes(b"PK")
+    (corpus / "notes.odt").write_bytes(b"PK")
     report = ingest_paths([corpus, tmp_path / "missing"], settings=settings, embedder=fake_embedder)
     assert report.articles == 1
     failed = sorted(e.path.rsplit("/", 1)[-1] for e in report.errors)
     assert failed == ["binary.txt", "broken.md", "missing"]
     assert all(e.reason for e in report.errors)
-    assert [p.rsplit("/", 1)[-1] for p in report.skipped] == ["notes.docx"]
+    assert report.skipped == [f"{corpus / 'notes.odt'}: unsupported type '.odt', skipped"]
 
 
 def test_other_embedding_model_is_a_clear_error(tmp_path, settings, fake_embedder):

@@ -59,7 +59,8 @@ def test_html_is_extracted_with_trafilatura(tmp_path):
             "front matter is not valid YAML",
         ),
         ("bad-date.md", b"---\npublished: last week\n---\nBody text here.\n", "YYYY-MM-DD"),
-        ("x.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("x.pdf", b"%PDF-1.4 garbage", "not a readable PDF"),
+        ("x.odt", b"PK", "unsupported file type"),
     ],
 )
 def test_bad_files_give_clear_errors(tmp_path, name, content, reason):

@@ -34,7 +34,10 @@ def test_ingest_and_ui_all():
             "LoadError",
             "chunk_article",
             "ingest_paths",
+            "list_articles",
             "load_file",
+            "prune",
+            "remove_articles",
             "strip_furniture",
         ]
     )

@@ -1,0 +1,181 @@
+"""URLs and feeds: fetch a page (httpx) and extract it like HTML; ingest RSS/Atom entries.
+
+Only http/https; hosts that resolve to private, loopback, link-local or reserved addresses are
+refused unless ``allow_private`` (tests serve pages from 127.0.0.1); every redirect hop is
+checked the same way; responses are capped in size and time.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import httpx
+
+from ingest.loaders import LoadError, article_from_html, decode, make_article, metadata
+from rag.models import Article
+from rag.settings import IngestSettings
+
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+_MIN_ENTRY_CHARS = 400  # an entry shorter than this is a summary: fetch the linked article
+USER_AGENT = "mali-rag/0.1 (+offline news research assistant)"
+
+
+@dataclass
+class Fetched:
+    """A fetched response body."""
+
+    url: str
+    content_type: str
+    body: bytes
+
+
+def is_url(text: str) -> bool:
+    """True for strings that look like http(s) URLs."""
+    return text.startswith(("http://", "https://"))
+
+
+def _check_host(url: str, allow_private: bool) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https"):
+        raise LoadError(f"only http and https URLs are fetched, not {parsed.scheme!r}")
+    host = parsed.hostname
+    if not host:
+        raise LoadError("the URL has no host")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parsed.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as e:
+        raise LoadError(f"cannot resolve {host} ({e.strerror})") from e
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0])
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            raise LoadError(
+                f"{host} resolves to a private or local address ({ip}): refused; pass "
+                f"--allow-private to fetch from your own network"
+            )
+
+
+def fetch(url: str, settings: IngestSettings, *, allow_private: bool = False) -> Fetched:
+    """GET ``url`` with redirects checked hop by hop, a timeout and a size cap."""
+    cap = int(settings.max_fetch_mb * 1024 * 1024)
+    with httpx.Client(
+        timeout=settings.fetch_timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+    ) as client:
+        for _hop in range(6):
+            _check_host(url, allow_private)
+            try:
+                with client.stream("GET", url) as r:
+                    if r.is_redirect and "location" in r.headers:
+                        url = urljoin(url, r.headers["location"])
+                        continue
+                    if r.status_code >= 400:
+                        raise LoadError(f"HTTP {r.status_code} from {url}")
+                    body = b""
+                    for part in r.iter_bytes():
+                        body += part
+                        if len(body) > cap:
+                            raise LoadError(
+                                f"response over {settings.max_fetch_mb:g} MB: refused "
+                                "(RAG_INGEST__MAX_FETCH_MB)"
+                            )
+                    return Fetched(str(r.url), r.headers.get("content-type", ""), body)
+            except httpx.HTTPError as e:
+                raise LoadError(f"cannot fetch {url} ({type(e).__name__}: {e})") from e
+    raise LoadError(f"too many redirects from {url}")
+
+
+def looks_like_feed(content_type: str, body: bytes) -> bool:
+    """RSS/Atom by content type or by the document's root element."""
+    if any(t in content_type for t in ("rss", "atom")):
+        return True
+    head = body[:2000].lstrip().lower()
+    return (
+        head.startswith(b"<?xml")
+        and (b"<rss" in head or b"<feed" in head)
+        or head.startswith((b"<rss", b"<feed"))
+    )
+
+
+def load_url(
+    url: str, settings: IngestSettings, *, allow_private: bool = False
+) -> tuple[list[Article], list[str]]:
+    """A page (one article) or a feed (one article per entry) at ``url``."""
+    got = fetch(url, settings, allow_private=allow_private)
+    if looks_like_feed(got.content_type, got.body):
+        return load_feed(got.body, settings, allow_private=allow_private, origin=got.url)
+    html = decode(got.body)
+    return [article_from_html(html, key=got.url, path=got.url, url=got.url)], []
+
+
+def load_feed(
+    body: bytes, settings: IngestSettings, *, allow_private: bool = False, origin: str = ""
+) -> tuple[list[Article], list[str]]:
+    """Each entry of an RSS/Atom feed; entries holding only a summary fetch their link."""
+    import feedparser
+
+    feed = feedparser.parse(body)
+    if feed.bozo and not feed.entries:
+        raise LoadError(f"not a readable RSS/Atom feed ({feed.bozo_exception})")
+    outlet = str(feed.feed.get("title", "")) if hasattr(feed, "feed") else ""
+    articles: list[Article] = []
+    errors: list[str] = []
+    for n, entry in enumerate(feed.entries, 1):
+        link = str(entry.get("link") or "")
+        where = f"entry {n}" + (f" ({link})" if link else "")
+        content = entry.get("content") or []
+        html = content[0].get("value", "") if content else str(entry.get("summary", ""))
+        published = entry.get("published") or entry.get("updated") or ""
+        try:
+            text = _html_text(html)
+            if len(text) < _MIN_ENTRY_CHARS and link:
+                page = fetch(link, settings, allow_private=allow_private)
+                art = article_from_html(
+                    decode(page.body), key=page.url, path=page.url, url=page.url
+                )
+                meta = {
+                    k: getattr(art, k) for k in ("title", "source", "url", "published", "author")
+                }
+                meta["title"] = meta["title"] or str(entry.get("title", ""))
+                meta["published"] = (
+                    meta["published"] or metadata({"published": published}, where)["published"]
+                )
+                articles.append(make_article(page.url, art.text, meta, path=page.url, strip=False))
+                continue
+            meta = metadata(
+                {
+                    "title": entry.get("title"),
+                    "url": link,
+                    "published": published,
+                    "author": entry.get("author"),
+                    "source": outlet or None,
+                },
+                where,
+            )
+            articles.append(make_article(link or f"{origin}#{n}", text, meta, path=link or origin))
+        except LoadError as e:
+            errors.append(f"{where}: {e}")
+    return articles, errors
+
+
+def load_feed_file(path: Path, settings: IngestSettings) -> tuple[list[Article], list[str]]:
+    """An RSS/Atom feed saved as a file."""
+    from ingest.loaders import read_bytes
+
+    return load_feed(read_bytes(path, settings.max_file_mb), settings, origin=str(path))
+
+
+def _html_text(html: str) -> str:
+    """Plain text of an HTML fragment (feed summaries)."""
+    if "<" not in html:
+        return html.strip()
+    import lxml.html
+
+    try:
+        return str(lxml.html.fromstring(html).text_content()).strip()
+    except Exception:
+        return ""
