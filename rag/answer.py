@@ -272,6 +272,8 @@ class Assistant:
                             sentence=ev.text,
                             sentence_start=ev.start,
                             sentence_end=ev.end,
+                            page=c.page,
+                            carried_by=self.store.carried_by(c.doc_id),
                         )
                     )
                 ns.append(number_of[i])

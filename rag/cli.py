@@ -18,7 +18,10 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.answer)
     for c in answer.citations:
-        meta = ", ".join(x for x in (c.source, c.published, c.title) if x)
+        page = f"p. {c.page}" if c.page else ""
+        meta = ", ".join(x for x in (c.source, c.published, c.title, page) if x)
+        if c.carried_by:
+            meta += f" (also carried by {', '.join(c.carried_by)})"
         print(f"\n[{c.n}] {meta}\n    “{c.sentence}” (chars {c.sentence_start}-{c.sentence_end})")
     return 0
 

@@ -51,7 +51,10 @@ def sources_html(answer: Answer | None) -> str:
         )
     cards = []
     for c in answer.citations:
-        meta = " · ".join(html.escape(x) for x in (c.source, c.published) if x)
+        page = f"p. {c.page}" if c.page else ""
+        meta = " · ".join(html.escape(x) for x in (c.source, c.published, page) if x)
+        if c.carried_by:
+            meta += " · also carried by " + html.escape(", ".join(c.carried_by))
         title = html.escape(c.title or c.doc_id)
         if c.url and c.url.startswith(("http://", "https://")):
             title = (
