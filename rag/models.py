@@ -179,6 +179,8 @@ class Filters(BaseModel):
             clauses.append({"published_int": {"$gte": lo}})
         if hi is not None:
             clauses.append({"published_int": {"$lte": hi}})
+            if lo is None:  # undated articles are stored as 0: they never match a range
+                clauses.append({"published_int": {"$gt": 0}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
