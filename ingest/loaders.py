@@ -35,6 +35,13 @@ class LoadError(Exception):
     """A file could not be turned into an article; the message says why and what to do."""
 
 
+def yaml_problem(e: yaml.YAMLError) -> str:
+    """A YAML error in one line: the problem and where."""
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    mark = getattr(e, "problem_mark", None)
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
+
+
 def is_sidecar(path: Path) -> bool:
     """True for ``NAME.meta.yaml`` metadata files (read with their article, not alone)."""
     return path.name.endswith(SIDECAR_SUFFIXES)
@@ -133,7 +140,9 @@ def _sidecar(path: Path) -> dict[str, Any]:
             try:
                 data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as e:
-                raise LoadError(f"metadata sidecar {side.name} is not valid YAML ({e})") from e
+                raise LoadError(
+                    f"metadata sidecar {side.name} is not valid YAML ({yaml_problem(e)})"
+                ) from e
             if not isinstance(data, dict):
                 raise LoadError(f"metadata sidecar {side.name} must be a YAML mapping")
             return data
@@ -182,7 +191,9 @@ def load_text(path: Path, max_mb: float = 20.0) -> Article:
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as e:
-        raise LoadError(f"front matter is not valid YAML ({e}): fix or remove the --- block") from e
+        raise LoadError(
+            f"front matter is not valid YAML ({yaml_problem(e)}): fix or remove the --- block"
+        ) from e
     merged = {**_sidecar(path), **dict(post.metadata)}
     body = post.content
     if path.suffix.lower() in {".md", ".markdown"}:

@@ -28,6 +28,10 @@ class FileError:
     path: str
     reason: str
 
+    def __post_init__(self) -> None:
+        # one line per problem, whatever the library's message looked like
+        self.reason = " ".join(self.reason.split())
+
     def __str__(self) -> str:
         return f"error: {self.path}: {self.reason}"
 
