@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -142,6 +143,25 @@ class Assistant:
         filters: Filters | dict[str, Any] | None = None,
     ) -> Answer:
         """Answer ``question`` from the corpus with cited sentences, or refuse."""
+        answer: Answer | None = None
+        for item in self.ask_stream(question, history=history, k=k, filters=filters):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        *,
+        history: History | None = None,
+        k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, yielding the LLM's draft text as it grows, then the verified Answer.
+
+        The draft is unverified: show it marked as such and replace it with the Answer.
+        """
         if isinstance(filters, dict):
             filters = Filters.model_validate(filters)
         t0 = time.perf_counter()
@@ -162,7 +182,7 @@ class Assistant:
             extra_terms=standalone.carried,
         )
         if not selected:
-            return Answer(
+            yield Answer(
                 question=question,
                 answer=REFUSAL,
                 refused=True,
@@ -170,12 +190,15 @@ class Assistant:
                 standalone_question=standalone.query,
                 seconds=round(time.perf_counter() - t0, 3),
             )
-        draft = self._draft(question, selected)
+            return
+        draft = ""
+        for draft in self._draft(question, selected):
+            yield draft
         sentences = self._compose(question, draft, selected)
         answer = self._cite(question, sentences, selected, results, texts)
         answer.standalone_question = standalone.query
         answer.seconds = round(time.perf_counter() - t0, 3)
-        return answer
+        yield answer
 
     # -- steps --------------------------------------------------------------------------
     def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:
@@ -187,16 +210,18 @@ class Assistant:
                     out[r.chunk.doc_id] = art.text
         return out
 
-    def _draft(self, question: str, evidence: list[Evidence]) -> str:
+    def _draft(self, question: str, evidence: list[Evidence]) -> Iterator[str]:
+        """The LLM's draft, growing token by token (nothing without an LLM)."""
         llm = self.llm
         if llm is None:
-            return ""
+            return
         chain = ANSWER_PROMPT | llm | StrOutputParser()
-        return str(
-            chain.invoke(
-                {"question": question, "evidence": format_evidence([e.text for e in evidence])}
-            )
-        )
+        draft = ""
+        for piece in chain.stream(
+            {"question": question, "evidence": format_evidence([e.text for e in evidence])}
+        ):
+            draft += str(piece)
+            yield draft
 
     def _compose(
         self, question: str, draft: str, evidence: list[Evidence]
