@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ def ingest_paths(
     embedder: TextEncoder | None = None,
     progress: bool = False,
     allow_private: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs; unchanged articles are not re-embedded.
 
@@ -127,7 +129,10 @@ def ingest_paths(
     known, aliases = store.documents(), store.aliases()
 
     loaded: list[Article] = []
-    for src in tqdm(sources, unit="file", desc="reading", disable=not progress or len(sources) < 2):
+    reading = tqdm(sources, unit="file", desc="reading", disable=not progress or len(sources) < 2)
+    for i, src in enumerate(reading, 1):
+        if on_progress:
+            on_progress("reading", i, len(sources))
         try:
             articles, record_errors = load_source(src, settings, allow_private=allow_private)
         except LoadError as e:
@@ -171,7 +176,13 @@ def ingest_paths(
         report.errors.append(FileError(article.path, f"could not index: {type(e).__name__}: {e}"))
 
     done = index_articles(
-        store, fresh, settings=settings, progress=progress, on_error=failed, keys=keys
+        store,
+        fresh,
+        settings=settings,
+        progress=progress,
+        on_error=failed,
+        keys=keys,
+        on_progress=(lambda d, t: on_progress("embedding", d, t)) if on_progress else None,
     )
     report.articles, report.chunks = done.articles, done.chunks
     return report

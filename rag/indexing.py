@@ -35,6 +35,7 @@ def index_articles(
     progress: bool = False,
     on_error: OnError | None = None,
     keys: dict[str, tuple[str, list[int]]] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> IndexResult:
     """Chunk, embed and store ``articles`` (each replaces its earlier version).
 
@@ -82,6 +83,8 @@ def index_articles(
             result.articles += len(done)
             result.chunks += sum(len(c) for _, c, _ in done)
             bar.update(len(texts))
+            if on_progress:
+                on_progress(bar.n, total)
             start = stop
     return result
 

@@ -70,9 +70,12 @@ def test_seed_qa_meets_the_targets(assistant):
 def test_ui_with_the_real_pipeline(assistant):
     from gradio_client import Client
 
-    from tests.test_ui import launched
+    from tests.test_ui import _content, launched
+    from ui.app import build_demo
+    from ui.corpus import Corpus
 
-    demo, url = launched(assistant.ask)
+    demo = build_demo(stream_fn=assistant.ask_stream, corpus=Corpus(assistant.store))
+    url = launched(demo)
     try:
         client = Client(url, verbose=False)
         _, chat, sources = client.predict(
@@ -82,8 +85,10 @@ def test_ui_with_the_real_pipeline(assistant):
         )
         assert "47" in str(chat[-1]["content"])
         assert "<mark>" in sources and "47 Malian soldiers" in sources
-        _, chat, sources = client.predict("What is the population of Mali?", [], api_name="/ask")
-        assert "do not answer" in str(chat[-1]["content"])
+        _, chat, sources, _ = client.predict(
+            "What is the population of Mali?", [], [], "", "", api_name="/ask"
+        )
+        assert "do not answer" in _content(chat[-1])
     finally:
         demo.close()
 

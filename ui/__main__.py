@@ -17,9 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+    from ingest.pipeline import ingest_paths  # composition root: the UI package imports rag only
     from rag.answer import get_assistant
     from rag.errors import RagError
     from ui.app import build_demo, launch_kwargs
+    from ui.corpus import Corpus
 
     try:
         kwargs = launch_kwargs(
@@ -35,7 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(f"Chat UI on http://{args.host}:{args.port}", flush=True)
-    build_demo(assistant.ask).queue(default_concurrency_limit=4).launch(**kwargs)
+    demo = build_demo(
+        stream_fn=assistant.ask_stream,
+        corpus=Corpus(assistant.store, ingest_paths),
+        feedback_path=assistant.settings.home / "feedback.jsonl",
+    )
+    demo.queue(default_concurrency_limit=4).launch(**kwargs)
     return 0
 
 

@@ -4,76 +4,147 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from rag.models import Answer, Citation
 
-_MARK = re.compile(r"\[(\d+)\]")
+ArticleText = Callable[[str], str]
+
+
+def _md_escape(text: str) -> str:
+    """Text safe for the chat's Markdown: HTML escaped, Markdown syntax characters escaped."""
+    return re.sub(r"([*_`\\[\]#<>|])", r"\\\1", html.escape(text, quote=False))
 
 
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat window: escaped text, [n] markers linked to the source panel."""
     if answer.refused:
-        return f"**{html.escape(answer.answer)}**"
+        return f"🚫 **{html.escape(answer.answer)}**"
     parts = []
     for s in answer.sentences:
-        text = html.escape(s.text)
-        # escape Markdown emphasis characters that article text may contain
-        text = re.sub(r"([*_`\\[\]])", r"\\\1", text)
         marks = " ".join(f"[\\[{n}\\]](#src-{n})" for n in s.citations)
-        flag = "" if s.supported else " ⚠ *unverified*"
-        parts.append(f"{text} {marks}{flag}")
+        flag = "" if s.supported else " ⚠ *not verified against its source*"
+        parts.append(f"{_md_escape(s.text)} {marks}{flag}")
     return " ".join(parts)
 
 
-def _highlight(c: Citation) -> str:
-    """The passage, escaped, with the cited sentence in <mark>."""
-    a = max(c.sentence_start - c.start, 0)
-    b = min(c.sentence_end - c.start, len(c.text))
-    if not c.sentence or a >= b:
-        return html.escape(c.text)
+def draft_markdown(draft: str) -> str:
+    """A draft while the model writes: visibly unverified."""
+    return f"{_md_escape(draft)}\n\n*✍ drafting — not yet checked against the sources*"
+
+
+def answer_as_markdown(answer: Answer | None) -> str:
+    """The answer with its references, for copying into notes or a report."""
+    if answer is None:
+        return ""
+    lines = [f"**Q:** {answer.question}", "", answer.answer]
+    if answer.citations:
+        lines += ["", "**Sources**"]
+    for c in answer.citations:
+        meta = ", ".join(x for x in (c.source, c.published, f"p. {c.page}" if c.page else "") if x)
+        link = f" <{c.url}>" if c.url else ""
+        also = f" (also carried by {', '.join(c.carried_by)})" if c.carried_by else ""
+        lines.append(f"[{c.n}] {c.title or c.doc_id} — {meta}{also}{link}: “{c.sentence}”")
+    return "\n".join(lines)
+
+
+def _context(c: Citation, article: str) -> str:
+    """The article, escaped, the cited passage marked and the cited sentence highlighted."""
+    if not article or article[c.start : c.end] != c.text:
+        article, offset = c.text, c.start  # article gone or changed: the passage alone
+    else:
+        offset = 0
+    a, b = c.start - offset, c.end - offset
+    sa = max(c.sentence_start - offset, a)
+    sb = min(c.sentence_end - offset, b)
+    if not c.sentence or sa >= sb:
+        sa = sb = a
     return (
-        html.escape(c.text[:a])
-        + "<mark>"
-        + html.escape(c.text[a:b])
+        html.escape(article[:a])
+        + "<span class='passage'>"
+        + html.escape(article[a:sa])
+        + f"<mark id='mark-{c.n}'>"
+        + html.escape(article[sa:sb])
         + "</mark>"
-        + html.escape(c.text[b:])
+        + html.escape(article[sb:b])
+        + "</span>"
+        + html.escape(article[b:])
     )
 
 
-def sources_html(answer: Answer | None) -> str:
-    """The sources panel: one card per citation, cited sentence highlighted."""
+def sources_html(answer: Answer | None, article_text: ArticleText | None = None) -> str:
+    """The sources panel: passages grouped by article, each in its article's context."""
     if answer is None:
         return "<div class='sources-empty'>Sources of the answer appear here.</div>"
     if answer.refused:
         return (
             "<div class='refusal'><b>No answer in the corpus.</b> No retrieved passage "
-            "supports an answer to this question.</div>"
+            "supports an answer to this question, so none is given.</div>"
         )
-    cards = []
+    groups: dict[str, list[Citation]] = {}
     for c in answer.citations:
-        page = f"p. {c.page}" if c.page else ""
-        meta = " · ".join(html.escape(x) for x in (c.source, c.published, page) if x)
-        if c.carried_by:
-            meta += " · also carried by " + html.escape(", ".join(c.carried_by))
-        title = html.escape(c.title or c.doc_id)
-        if c.url and c.url.startswith(("http://", "https://")):
+        groups.setdefault(c.doc_id, []).append(c)
+    out = []
+    for doc_id, cites in groups.items():
+        first = cites[0]
+        title = html.escape(first.title or doc_id)
+        if first.url.startswith(("http://", "https://")):
             title = (
-                f"<a href='{html.escape(c.url, quote=True)}' target='_blank' "
+                f"<a href='{html.escape(first.url, quote=True)}' target='_blank' "
                 f"rel='noopener noreferrer'>{title}</a>"
             )
-        cards.append(
-            f"<div class='source' id='src-{c.n}'>"
-            f"<div class='source-head'><b>[{c.n}]</b> {title}"
-            f"<div class='source-meta'>{meta} · chars {c.sentence_start}–{c.sentence_end}</div>"
-            f"</div><p class='passage'>{_highlight(c)}</p></div>"
+        meta = " · ".join(html.escape(x) for x in (first.source, first.published) if x)
+        also = (
+            f"<div class='also'>also carried by {html.escape(', '.join(first.carried_by))}</div>"
+            if first.carried_by
+            else ""
         )
-    return "\n".join(cards)
+        article = article_text(doc_id) if article_text else ""
+        cards = []
+        for c in cites:
+            page = f" · p. {c.page}" if c.page else ""
+            cards.append(
+                f"<div class='source' id='src-{c.n}'><div class='source-meta'><b>[{c.n}]</b> "
+                f"characters {c.sentence_start}–{c.sentence_end}{page}</div>"
+                f"<div class='context'>{_context(c, article)}</div></div>"
+            )
+        out.append(
+            f"<div class='article'><div class='article-head'>{title}"
+            f"<div class='article-meta'>{meta}</div>{also}</div>{''.join(cards)}</div>"
+        )
+    return "\n".join(out)
 
 
 CSS = """
-.source { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin-bottom: 10px; }
-.source-meta { color: #666; font-size: 0.85em; }
-.passage { white-space: pre-wrap; }
-.passage mark { background: #ffe58a; padding: 0 2px; }
+.article { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin-bottom: 12px; }
+.article-meta, .source-meta, .also { color: #666; font-size: 0.85em; }
+.source { margin-top: 8px; }
+.source.active { outline: 2px solid #f0b429; border-radius: 6px; }
+.context { white-space: pre-wrap; max-height: 240px; overflow: auto; font-size: 0.92em;
+           border-left: 3px solid #eee; padding-left: 8px; }
+.context .passage { background: #f4f8ff; }
+.context mark { background: #ffe58a; padding: 0 2px; }
 .refusal { border-left: 4px solid #c0392b; padding: 8px 12px; background: #fdf0ef; }
+"""
+
+# Clicking a [n] marker in the chat opens that source: scroll to its card and its sentence.
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[href^='#src-']");
+  if (!link) return;
+  event.preventDefault();
+  const n = link.getAttribute("href").slice(5);
+  const card = document.getElementById("src-" + n);
+  if (!card) return;
+  document.querySelectorAll(".source.active").forEach((el) => el.classList.remove("active"));
+  card.classList.add("active");
+  card.scrollIntoView({block: "start"});
+  const mark = document.getElementById("mark-" + n);
+  if (mark) {
+    const box = mark.closest(".context");
+    box.scrollTop = mark.offsetTop - box.offsetTop - 20;
+  }
+}, true);
+</script>
 """

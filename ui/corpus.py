@@ -1,0 +1,109 @@
+"""What the UI needs of the corpus: listing, coverage, outlets, article text, ingest, remove.
+
+The ingest function is injected (``ui.__main__`` passes ``ingest.ingest_paths``), so the UI
+package depends on ``rag`` only; ingest runs in this process, on the same index.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rag.store import Store
+
+IngestFn = Callable[
+    ..., Any
+]  # ingest_paths(paths, *, settings, embedder, allow_private, on_progress)
+
+
+class Corpus:
+    """The index behind the UI, plus a background ingest job."""
+
+    def __init__(self, store: Store, ingest_fn: IngestFn | None = None) -> None:
+        self.store = store
+        self.ingest_fn = ingest_fn
+        self._job: threading.Thread | None = None
+        self.progress = ""
+        self.result: Any = None
+        self.failure = ""
+
+    # -- reads ------------------------------------------------------------------------
+    def rows(self) -> list[list[Any]]:
+        """Article table rows: id, title, outlet, date, chunks, also carried by."""
+        docs = self.store.documents()
+        return [
+            [
+                doc_id,
+                d.get("title", ""),
+                d.get("source", ""),
+                d.get("published", ""),
+                d.get("chunks", 0),
+                ", ".join(self.store.carried_by(doc_id)),
+            ]
+            for doc_id, d in sorted(docs.items(), key=lambda kv: kv[1].get("published") or "")
+        ]
+
+    def sources(self) -> list[str]:
+        """Outlets in the index."""
+        return sorted({d.get("source", "") for d in self.store.documents().values()} - {""})
+
+    def coverage(self) -> str:
+        """'N articles from DATE to DATE'."""
+        docs = self.store.documents().values()
+        dates = sorted(d["published"] for d in docs if d.get("published"))
+        span = f" from {dates[0]} to {dates[-1]}" if dates else ""
+        undated = sum(1 for d in docs if not d.get("published"))
+        extra = f" ({undated} undated)" if undated and dates else ""
+        return f"{len(docs)} articles{span}{extra}"
+
+    def article_text(self, doc_id: str) -> str:
+        """Cleaned text of an article ('' when gone)."""
+        art = self.store.article(doc_id)
+        return art.text if art else ""
+
+    # -- writes -----------------------------------------------------------------------
+    def remove(self, doc_id: str) -> list[str]:
+        """Remove an article (and its recorded copies)."""
+        return self.store.remove_article(doc_id.strip())
+
+    @property
+    def busy(self) -> bool:
+        """An ingest job is running."""
+        return self._job is not None and self._job.is_alive()
+
+    def start_ingest(self, files: list[str], urls: list[str], *, allow_private: bool) -> None:
+        """Copy uploads under $RAG_HOME/uploads and ingest them (and URLs) in a thread."""
+        if self.ingest_fn is None:
+            raise RuntimeError("this app was started without an ingest function")
+        if self.busy:
+            raise RuntimeError("an ingest job is already running")
+        upload_dir = Path(self.store.home) / "uploads"
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        sources: list[str | Path] = []
+        for f in files:
+            dst = upload_dir / Path(f).name
+            shutil.copyfile(f, dst)
+            sources.append(dst)
+        sources += urls
+        self.progress, self.result, self.failure = "starting…", None, ""
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.progress = f"{stage}: {done}/{total}"
+
+        def run() -> None:
+            try:
+                self.result = self.ingest_fn(  # type: ignore[misc]
+                    sources,
+                    settings=self.store.settings,
+                    embedder=self.store.embedder,
+                    allow_private=allow_private,
+                    on_progress=progress,
+                )
+            except Exception as e:  # shown in the UI, never swallowed
+                self.failure = f"{type(e).__name__}: {e}"
+
+        self._job = threading.Thread(target=run, daemon=True)
+        self._job.start()
