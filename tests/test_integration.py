@@ -78,13 +78,16 @@ def test_ui_with_the_real_pipeline(assistant):
     url = launched(demo)
     try:
         client = Client(url, verbose=False)
-        _, chat, sources = client.predict(
+        _, chat, sources, _ = client.predict(
             "How many Malian soldiers did the Tuareg rebels say they had killed?",
             [],
+            [],
+            "",
+            "",
             api_name="/ask",
         )
         assert "47" in str(chat[-1]["content"])
-        assert "<mark>" in sources and "47 Malian soldiers" in sources
+        assert "<mark id='mark-1'>" in sources and "47 Malian soldiers" in sources
         _, chat, sources, _ = client.predict(
             "What is the population of Mali?", [], [], "", "", api_name="/ask"
         )
