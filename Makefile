@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo ingest ui test test-fast lint typecheck eval clean
+.PHONY: help install browser demo ingest ui test test-fast lint typecheck eval clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install the project (torch==2.13.0 first)
+
+browser: ## Install Debian's chromium for the browser test (root; CI runs it)
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 ingest: install ## Ingest corpus/ into $$RAG_HOME (default ./.rag); incremental
 	$(PY) -m ingest corpus/

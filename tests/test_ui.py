@@ -51,8 +51,10 @@ def test_article_html_is_escaped_and_sentence_highlighted():
     assert "<mark id='mark-1'>Rebels said &lt;script&gt;" in html
     assert "javascript:" not in html  # only http(s) URLs become links
     md = answer_markdown(_answer())
-    assert "<script>" not in md and "<img" not in md
-    assert "[\\[1\\]](#src-1)" in md
+    # every < and > is backslash-escaped: Markdown shows them as text, never as tags
+    assert "\\<script\\>alert" in md and "\\<img src=x onerror=alert\\(1\\)\\>" in md
+    assert md.replace("\\<", "").count("<") == 0
+    assert md.endswith("[\\[1\\]](#src-1)")
     assert "<script>" not in draft_markdown(EVIL) and "not yet checked" in draft_markdown(EVIL)
 
 
@@ -71,7 +73,7 @@ def test_refusal_looks_like_a_refusal():
     refused = Answer(
         question="q", answer="The sources in the corpus do not answer this.", refused=True
     )
-    assert answer_markdown(refused) == "🚫 **The sources in the corpus do not answer this.**"
+    assert answer_markdown(refused) == "**The sources in the corpus do not answer this.**"
     assert "No answer in the corpus" in sources_html(refused)
 
 
@@ -124,7 +126,7 @@ def test_gradio_client_round_trip_history_and_filters():
     try:
         client = Client(url, verbose=False)
         _, chat, sources, md = client.predict("first?", [], [], "", "", api_name="/ask")
-        assert _content(chat[-1]) == "“The rebels said they killed 84.” [\\[1\\]](#src-1)"
+        assert _content(chat[-1]) == "“The rebels said they killed 84\\.” [\\[1\\]](#src-1)"
         assert "<mark id='mark-1'>The rebels said they killed 84.</mark>" in sources
         assert md.startswith("**Q:** q") and "[1] <b>T</b> — Reuters" in md
         client.predict("second?", chat, ["Reuters"], "2024-07-01", "", api_name="/ask")

@@ -154,8 +154,8 @@ def build_demo(
                 with gr.Accordion("Copy answer with references (Markdown)", open=False):
                     markdown = gr.Textbox(show_label=False, lines=6, buttons=["copy"])
                 with gr.Row():
-                    up = gr.Button("👍 Helpful", size="sm")
-                    down = gr.Button("👎 Wrong or unhelpful", size="sm")
+                    up = gr.Button("Helpful", size="sm")
+                    down = gr.Button("Wrong or unhelpful", size="sm")
                     comment = gr.Textbox(show_label=False, placeholder="Optional comment", scale=3)
                 feedback_status = gr.Markdown()
             with gr.Column(scale=2):

@@ -12,14 +12,18 @@ ArticleText = Callable[[str], str]
 
 
 def _md_escape(text: str) -> str:
-    """Text safe for the chat's Markdown: HTML escaped, Markdown syntax characters escaped."""
-    return re.sub(r"([*_`\\[\]#<>|])", r"\\\1", html.escape(text, quote=False))
+    """Text shown literally by the chat's Markdown.
+
+    Every syntax character is backslash-escaped, so ``<script>`` arrives as text, never as a
+    tag (the chat also sanitises its HTML).
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>&~])", r"\\\1", text)
 
 
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat window: escaped text, [n] markers linked to the source panel."""
     if answer.refused:
-        return f"🚫 **{html.escape(answer.answer)}**"
+        return f"**{html.escape(answer.answer)}**"
     parts = []
     for s in answer.sentences:
         marks = " ".join(f"[\\[{n}\\]](#src-{n})" for n in s.citations)
@@ -30,7 +34,7 @@ def answer_markdown(answer: Answer) -> str:
 
 def draft_markdown(draft: str) -> str:
     """A draft while the model writes: visibly unverified."""
-    return f"{_md_escape(draft)}\n\n*✍ drafting — not yet checked against the sources*"
+    return f"{_md_escape(draft)}\n\n*(drafting — not yet checked against the sources)*"
 
 
 def answer_as_markdown(answer: Answer | None) -> str:
