@@ -67,15 +67,25 @@ def page(app):
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         pg.goto(app[0])
+        pg.get_by_role("button", name="Ask", exact=True).wait_for()
         yield pg
         browser.close()
 
 
 def ask(page, question: str) -> None:
+    """Start a new chat and ask; a click before the app has connected is retried."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.get_by_role("button", name="New chat").click()
-    box = page.get_by_label("Question")
-    box.fill(question)
-    page.get_by_role("button", name="Ask", exact=True).click()
+    for _attempt in range(5):
+        page.get_by_label("Question").fill(question)
+        page.get_by_role("button", name="Ask", exact=True).click()
+        try:
+            page.get_by_text(question, exact=True).first.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the question never reached the chat: {question!r}")
 
 
 def test_click_a_citation_opens_the_highlighted_passage(app, page):
