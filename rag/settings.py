@@ -118,6 +118,11 @@ class Settings(BaseSettings):
 
     home: Path = Field(Path(".rag"), description="Where the index lives (Chroma + manifest).")
     collection: str = Field("articles", description="Chroma collection name.")
+    chroma_url: str | None = Field(
+        None,
+        description="A Chroma server (e.g. http://127.0.0.1:8000): every read and write goes "
+        "there, manifest and article texts included; unset = embedded under RAG_HOME.",
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

@@ -61,6 +61,117 @@ def _atomic_write(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
+class FileMeta:
+    """Manifest and article texts as files under ``home`` (embedded mode)."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+
+    def read_manifest(self) -> str | None:
+        """The manifest JSON, or None before the first write."""
+        path = self.home / "manifest.json"
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def write_manifest(self, data: str) -> None:
+        """Replace the manifest (atomically)."""
+        _atomic_write(self.home / "manifest.json", data)
+
+    def read_article(self, doc_id: str) -> str | None:
+        """An article's JSON, or None."""
+        path = self.home / "articles" / f"{doc_id}.json"
+        return path.read_text(encoding="utf-8") if path.exists() else None
+
+    def write_article(self, doc_id: str, data: str) -> None:
+        """Store an article's JSON."""
+        _atomic_write(self.home / "articles" / f"{doc_id}.json", data)
+
+    def delete_article(self, doc_id: str) -> None:
+        """Forget an article's JSON."""
+        (self.home / "articles" / f"{doc_id}.json").unlink(missing_ok=True)
+
+    def clear_articles(self) -> None:
+        """Forget every article's JSON."""
+        for f in (self.home / "articles").glob("*.json"):
+            f.unlink()
+
+
+class ChromaMeta:
+    """Manifest and article texts as records of a side collection (server mode).
+
+    So every machine that talks to the server sees the same index.
+    """
+
+    _VEC = [[1.0]]  # records are looked up by ID only; Chroma still wants a vector
+
+    def __init__(self, client: Any, name: str) -> None:
+        self.collection = client.get_or_create_collection(
+            name, embedding_function=None, metadata={"role": "manifest and article texts"}
+        )
+
+    def _get(self, key: str) -> str | None:
+        got = self.collection.get(ids=[key], include=["documents"])
+        return str(got["documents"][0]) if got["ids"] else None
+
+    def _put(self, key: str, data: str) -> None:
+        self.collection.upsert(ids=[key], documents=[data], embeddings=self._VEC)
+
+    def read_manifest(self) -> str | None:
+        """The manifest JSON, or None before the first write."""
+        return self._get("manifest")
+
+    def write_manifest(self, data: str) -> None:
+        """Replace the manifest (atomically)."""
+        self._put("manifest", data)
+
+    def read_article(self, doc_id: str) -> str | None:
+        """An article's JSON, or None."""
+        return self._get(f"article:{doc_id}")
+
+    def write_article(self, doc_id: str, data: str) -> None:
+        """Store an article's JSON."""
+        self._put(f"article:{doc_id}", data)
+
+    def delete_article(self, doc_id: str) -> None:
+        """Forget an article's JSON."""
+        self.collection.delete(ids=[f"article:{doc_id}"])
+
+    def clear_articles(self) -> None:
+        """Forget every article's JSON."""
+        ids = [i for i in self.collection.get(include=[])["ids"] if i.startswith("article:")]
+        if ids:
+            self.collection.delete(ids=ids)
+
+
+def connect(settings: Settings) -> Any:
+    """A Chroma client: ``HttpClient`` when ``chroma_url`` is set, else embedded."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if not settings.chroma_url:
+        return chromadb.PersistentClient(
+            path=str(Path(settings.home) / "chroma"), settings=chroma_settings
+        )
+    from urllib.parse import urlparse
+
+    url = urlparse(settings.chroma_url)
+    try:
+        client = chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+        client.heartbeat()
+    except Exception as e:
+        raise IndexNotBuiltError(
+            f"cannot reach the Chroma server at {settings.chroma_url} ({type(e).__name__}): "
+            f"start it with 'chroma run --path DIR --host 127.0.0.1 --port PORT' or unset "
+            f"RAG_CHROMA_URL to use the embedded index"
+        ) from e
+    return client
+
+
 class Store:
     """Chunks in Chroma + article manifest, under ``settings.home``."""
 
@@ -77,17 +188,16 @@ class Store:
         self.embedder = embedder
         self.home = Path(settings.home)
         self._lock = threading.Lock()
-        if not create and not (self.home / "chroma").exists():
+        if not settings.chroma_url and not create and not (self.home / "chroma").exists():
             raise IndexNotBuiltError(
                 f"no index at {self.home.resolve()}: run 'make demo' or "
                 f"'python -m ingest corpus/' first (or point RAG_HOME at an index)"
             )
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        self.client = chromadb.PersistentClient(
-            path=str(self.home / "chroma"),
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
+        self.client = connect(settings)
+        self.meta: FileMeta | ChromaMeta = (
+            ChromaMeta(self.client, f"{settings.collection}__meta")
+            if settings.chroma_url
+            else FileMeta(self.home)
         )
         if rebuild:
             try:
@@ -99,6 +209,11 @@ class Store:
         else:
             self.collection = self._open_collection(create)
 
+    @property
+    def where(self) -> str:
+        """The index's location, for messages."""
+        return self.settings.chroma_url or str(self.home.resolve())
+
     # -- collection -------------------------------------------------------------------
     def _open_collection(self, create: bool) -> Any:
         name = self.settings.collection
@@ -108,7 +223,7 @@ class Store:
         if name not in existing:
             if not create:
                 raise IndexNotBuiltError(
-                    f"the index at {self.home.resolve()} has no collection {name!r}: "
+                    f"the index at {self.where} has no collection {name!r}: "
                     f"run 'python -m ingest corpus/'"
                 )
             return self.client.create_collection(
@@ -130,7 +245,7 @@ class Store:
             want = (self.embedder.name, self.embedder.dimension)
         if have != want:
             raise IndexMismatchError(
-                f"the index at {self.home.resolve()} was built with embedding model "
+                f"the index at {self.where} was built with embedding model "
                 f"{have[0]!r} (dim {have[1]}), but this process uses {want[0]!r} (dim {want[1]}): "
                 f"set RAG_EMBEDDING__MODEL={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
             )
@@ -144,8 +259,7 @@ class Store:
         with self._lock:
             while ids := self.collection.get(include=[], limit=5000)["ids"]:
                 self.collection.delete(ids=ids)
-            for f in (self.home / "articles").glob("*.json"):
-                f.unlink()
+            self.meta.clear_articles()
 
             def clear(raw: dict[str, Any]) -> None:
                 raw["documents"], raw["aliases"] = {}, {}
@@ -153,15 +267,11 @@ class Store:
             self._update_manifest(clear)
 
     # -- manifest ---------------------------------------------------------------------
-    @property
-    def manifest_path(self) -> Path:
-        """Where the article manifest lives."""
-        return self.home / "manifest.json"
-
     def _read_manifest_raw(self) -> dict[str, Any]:
         raw: dict[str, Any] = {"version": MANIFEST_VERSION, "revision": 0}
-        if self.manifest_path.exists():
-            raw.update(json.loads(self.manifest_path.read_text(encoding="utf-8")))
+        data = self.meta.read_manifest()
+        if data:
+            raw.update(json.loads(data))
         raw.setdefault("documents", {})
         raw.setdefault("aliases", {})
         return raw
@@ -198,7 +308,7 @@ class Store:
             revision=int(raw.get("revision", 0)) + 1,
             embedding_model=self.embedder.name,
         )
-        _atomic_write(self.manifest_path, json.dumps(raw, ensure_ascii=False))
+        self.meta.write_manifest(json.dumps(raw, ensure_ascii=False))
 
     # -- writes -----------------------------------------------------------------------
     def put_articles(
@@ -230,9 +340,7 @@ class Store:
                         metadatas=[c.to_metadata() for c in batch],
                         embeddings=vectors[i : i + _CHROMA_BATCH],
                     )
-                _atomic_write(
-                    self.home / "articles" / f"{article.doc_id}.json", article.model_dump_json()
-                )
+                self.meta.write_article(article.doc_id, article.model_dump_json())
                 fp, sig = (keys or {}).get(article.doc_id) or (
                     fingerprint(article.text),
                     signature(article.text),
@@ -288,17 +396,15 @@ class Store:
 
         with self._lock:
             self.collection.delete(where={"doc_id": doc_id})
-            (self.home / "articles" / f"{doc_id}.json").unlink(missing_ok=True)
+            self.meta.delete_article(doc_id)
             self._update_manifest(update)
         return removed
 
     # -- reads ------------------------------------------------------------------------
     def article(self, doc_id: str) -> Article | None:
         """The cleaned article, or None."""
-        path = self.home / "articles" / f"{doc_id}.json"
-        if not path.exists():
-            return None
-        return Article.model_validate_json(path.read_text(encoding="utf-8"))
+        data = self.meta.read_article(doc_id)
+        return Article.model_validate_json(data) if data else None
 
     def count(self) -> int:
         """Number of chunks."""

@@ -109,7 +109,7 @@ def _copy(outlet: str, headline: str, furniture: str) -> str:
     return f"---\ntitle: {headline}\nsource: {outlet}\n---\n{WIRE}{furniture}"
 
 
-def test_wire_story_and_two_copies_are_one_article(tmp_path, settings, fake_embedder):
+def test_wire_story_and_two_copies_are_one_article(tmp_path, store_settings, fake_embedder):
     d = tmp_path / "news"
     d.mkdir()
     (d / "1-reuters.md").write_text(_copy("Reuters", "Mali army retakes base near Kidal", ""))
@@ -129,40 +129,40 @@ def test_wire_story_and_two_copies_are_one_article(tmp_path, settings, fake_embe
             "Niger names cabinet\n1 day ago\nBurkina radio suspended\n2 days ago\n",
         )
     )
-    report = ingest_paths([d], settings=settings, embedder=fake_embedder)
+    report = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
     assert (report.articles, report.duplicates, report.errors) == (1, 2, [])
-    rows = list_articles(settings)
+    rows = list_articles(store_settings)
     assert [(r["source"], r["carried_by"]) for r in rows] == [
         ("Reuters", ["Ghana Daily", "Sahel Post"])
     ]
     # re-run: nothing changes; the citation names the other outlets
-    again = ingest_paths([d], settings=settings, embedder=fake_embedder)
+    again = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
     assert (again.articles, again.unchanged, again.duplicates) == (0, 3, 0)
     from rag.answer import Assistant
 
-    ans = Assistant(settings, embedder=fake_embedder, use_llm=False).ask(
+    ans = Assistant(store_settings, embedder=fake_embedder, use_llm=False).ask(
         "What did Mali's army say about the military base near Kidal?"
     )
     assert ans.citations and ans.citations[0].carried_by == ["Ghana Daily", "Sahel Post"]
 
 
-def test_prune_and_remove(tmp_path, settings, fake_embedder):
+def test_prune_and_remove(tmp_path, store_settings, fake_embedder):
     d = tmp_path / "news"
     d.mkdir()
     for i, town in enumerate(["Kidal", "Gao", "Timbuktu"]):
         (d / f"{i}.txt").write_text(
             PARA.replace("Kidal", town) + f" Story number {i} about {town}."
         )
-    ingest_paths([d], settings=settings, embedder=fake_embedder)
-    store = Store(settings, fake_embedder)
+    ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    store = Store(store_settings, fake_embedder)
     retriever = HybridRetriever(store)
     assert len(store.documents()) == 3
     (d / "1.txt").unlink()
-    assert len(prune([d], settings)) == 1
-    assert sorted(r["title"] for r in list_articles(settings)) == ["0", "2"]
-    doc = next(r["id"] for r in list_articles(settings) if r["title"] == "0")
-    assert remove_articles([doc], settings) == [doc]
-    assert [r["title"] for r in list_articles(settings)] == ["2"]
+    assert len(prune([d], store_settings)) == 1
+    assert sorted(r["title"] for r in list_articles(store_settings)) == ["0", "2"]
+    doc = next(r["id"] for r in list_articles(store_settings) if r["title"] == "0")
+    assert remove_articles([doc], store_settings) == [doc]
+    assert [r["title"] for r in list_articles(store_settings)] == ["2"]
     # Chroma and BM25 agree with the manifest
     assert {c.doc_id for c in store.iter_chunks()} == set(store.documents())
     assert {r.chunk.doc_id for r in retriever.retrieve("Kidal Gao Timbuktu story", k=10)} == set(
@@ -170,7 +170,7 @@ def test_prune_and_remove(tmp_path, settings, fake_embedder):
     )
 
 
-def test_filters_by_source_and_date(tmp_path, settings, fake_embedder):
+def test_filters_by_source_and_date(tmp_path, store_settings, fake_embedder):
     d = tmp_path / "news"
     d.mkdir()
     for outlet, day, town in [("AFP", "2024-07-01", "Kidal"), ("Reuters", "2024-08-15", "Gao")]:
@@ -178,8 +178,8 @@ def test_filters_by_source_and_date(tmp_path, settings, fake_embedder):
             f"---\nsource: {outlet}\npublished: {day}\n---\n{PARA.replace('Kidal', town)}\n"
         )
     (d / "undated.txt").write_text(PARA.replace("Kidal", "Mopti"))
-    ingest_paths([d], settings=settings, embedder=fake_embedder)
-    r = HybridRetriever(Store(settings, fake_embedder))
+    ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    r = HybridRetriever(Store(store_settings, fake_embedder))
 
     def sources(f: Filters) -> set[str]:
         return {x.chunk.source for x in r.retrieve("fighting convoy attacked", k=10, filters=f)}

@@ -15,15 +15,15 @@ def _copy_corpus(tmp_path):
     return dst
 
 
-def test_ingest_is_incremental(tmp_path, settings, fake_embedder):
+def test_ingest_is_incremental(tmp_path, store_settings, fake_embedder):
     corpus = _copy_corpus(tmp_path)
-    first = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    first = ingest_paths([corpus], settings=store_settings, embedder=fake_embedder)
     assert (first.files, first.articles, first.unchanged, len(first.errors)) == (1, 1, 0, 0)
     assert first.chunks > 0
-    store = Store(settings, fake_embedder)
+    store = Store(store_settings, fake_embedder)
     assert store.count() == first.chunks
 
-    again = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    again = ingest_paths([corpus], settings=store_settings, embedder=fake_embedder)
     assert (again.articles, again.chunks, again.unchanged) == (0, 0, 1)
     assert again.summary().startswith(
         "1 files, 0 articles indexed, 0 chunks embedded, 1 unchanged, 0 duplicates"
@@ -35,22 +35,24 @@ def test_ingest_is_incremental(tmp_path, settings, fake_embedder):
         "A new first paragraph about talks in Algiers that is long enough to keep.\n"
         + f.read_text()
     )
-    changed = ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    changed = ingest_paths([corpus], settings=store_settings, embedder=fake_embedder)
     assert changed.articles == 1
     assert store.count() == changed.chunks
     docs = store.documents()
     assert len(docs) == 1 and next(iter(docs.values()))["chunks"] == changed.chunks
 
-    rebuilt = ingest_paths([corpus], rebuild=True, settings=settings, embedder=fake_embedder)
+    rebuilt = ingest_paths([corpus], rebuild=True, settings=store_settings, embedder=fake_embedder)
     assert rebuilt.articles == 1 and store.count() == rebuilt.chunks
 
 
-def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, settings, fake_embedder):
+def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, store_settings, fake_embedder):
     corpus = _copy_corpus(tmp_path)
     (corpus / "broken.md").write_text("---\ntitle: [oops\n---\nText.\n")
     (corpus / "binary.txt").write_bytes(b"\x00\x00\x00")
     (corpus / "notes.odt").write_bytes(b"PK")
-    report = ingest_paths([corpus, tmp_path / "missing"], settings=settings, embedder=fake_embedder)
+    report = ingest_paths(
+        [corpus, tmp_path / "missing"], settings=store_settings, embedder=fake_embedder
+    )
     assert report.articles == 1
     failed = sorted(e.path.rsplit("/", 1)[-1] for e in report.errors)
     assert failed == ["binary.txt", "broken.md", "missing"]
@@ -58,14 +60,14 @@ def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path, settings, fake_emb
     assert report.skipped == [f"{corpus / 'notes.odt'}: unsupported type '.odt', skipped"]
 
 
-def test_other_embedding_model_is_a_clear_error(tmp_path, settings, fake_embedder):
-    ingest_paths([_copy_corpus(tmp_path)], settings=settings, embedder=fake_embedder)
+def test_other_embedding_model_is_a_clear_error(tmp_path, store_settings, fake_embedder):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
 
     class Other(FakeEmbedder):
         name = "another-model"
 
     with pytest.raises(IndexMismatchError, match="fake-hash-256.*another-model.*--rebuild"):
-        Store(settings, Other())
+        Store(store_settings, Other())
 
 
 def test_no_index_is_a_clear_error(settings, fake_embedder):
@@ -73,9 +75,9 @@ def test_no_index_is_a_clear_error(settings, fake_embedder):
         Store(settings, fake_embedder)
 
 
-def test_hybrid_retrieval_fuses_dense_and_bm25(tmp_path, settings, fake_embedder):
-    ingest_paths([_copy_corpus(tmp_path)], settings=settings, embedder=fake_embedder)
-    retriever = HybridRetriever(Store(settings, fake_embedder), settings.retrieval)
+def test_hybrid_retrieval_fuses_dense_and_bm25(tmp_path, store_settings, fake_embedder):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
+    retriever = HybridRetriever(Store(store_settings, fake_embedder), store_settings.retrieval)
     results = retriever.retrieve("Azawad independent homeland", k=3)
     assert len(results) == 3
     assert "Azawad" in results[0].chunk.text
@@ -85,5 +87,5 @@ def test_hybrid_retrieval_fuses_dense_and_bm25(tmp_path, settings, fake_embedder
     )
     assert [r.score for r in results] == sorted((r.score for r in results), reverse=True)
     # BM25 follows the store: a rebuild with no files empties it
-    ingest_paths([], rebuild=True, settings=settings, embedder=fake_embedder)
+    ingest_paths([], rebuild=True, settings=store_settings, embedder=fake_embedder)
     assert retriever.retrieve("Azawad", k=3) == []
