@@ -51,13 +51,15 @@ class Hit:
     similarity: float
 
 
-def _atomic_write(path: Path, data: str) -> None:
+def _atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
+    """Write via a temporary file and rename; ``sync`` waits for the disk (the manifest does)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(data)
         f.flush()
-        os.fsync(f.fileno())
+        if sync:
+            os.fsync(f.fileno())
     os.replace(tmp, path)
 
 
@@ -73,7 +75,8 @@ class FileMeta:
         return path.read_text(encoding="utf-8") if path.exists() else None
 
     def write_manifest(self, data: str) -> None:
-        """Replace the manifest (atomically)."""
+        """Replace the manifest (atomically), after everything written before it is on disk."""
+        os.sync()  # article files are written unsynced; the manifest must not outrun them
         _atomic_write(self.home / "manifest.json", data)
 
     def read_article(self, doc_id: str) -> str | None:
@@ -83,7 +86,7 @@ class FileMeta:
 
     def write_article(self, doc_id: str, data: str) -> None:
         """Store an article's JSON."""
-        _atomic_write(self.home / "articles" / f"{doc_id}.json", data)
+        _atomic_write(self.home / "articles" / f"{doc_id}.json", data, sync=False)
 
     def delete_article(self, doc_id: str) -> None:
         """Forget an article's JSON."""
@@ -330,11 +333,13 @@ class Store:
                 )
         with self._lock:
             entries = {}
+            # one delete for the group (old chunks of changed articles, leftovers of a killed
+            # run); upsert makes a repeat of the same stable chunk IDs harmless
+            self.collection.delete(where={"doc_id": {"$in": [a.doc_id for a, _, _ in items]}})
             for article, chunks, vectors in items:
-                self.collection.delete(where={"doc_id": article.doc_id})
                 for i in range(0, len(chunks), _CHROMA_BATCH):
                     batch = chunks[i : i + _CHROMA_BATCH]
-                    self.collection.add(
+                    self.collection.upsert(
                         ids=[c.id for c in batch],
                         documents=[c.text for c in batch],
                         metadatas=[c.to_metadata() for c in batch],

@@ -1,0 +1,282 @@
+"""Benchmark suite: prints a table and writes JSON. Numbers, not timed assertions.
+
+    python -m bench.suite [--sizes 10000,100000] [--clapnq ../shared/data/clapnq] [--out bench.json]
+
+Every ratio is against a baseline measured in the same run on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.settings import Settings
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def _summary(ms: list[float]) -> dict[str, float]:
+    return {"p50": _pct(ms, 50), "p95": _pct(ms, 95), "p99": _pct(ms, 99)}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _du_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1024 / 1024
+
+
+# -- 1. ingest: whole pipeline vs raw encode of the same chunks --------------------------------
+def bench_ingest(clapnq: Path) -> dict[str, Any]:
+    """Chunks/s of chunk+embed+store vs raw encode() of the same chunks, same run."""
+    from rag.chunking import chunk_article
+    from rag.clapnq import load_clapnq
+    from rag.embeddings import get_embedder
+    from rag.indexing import index_articles
+    from rag.store import Store
+
+    articles, _ = load_clapnq(clapnq)
+    embedder = get_embedder()
+    settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-ingest-")))
+    texts = [c.text for a in articles for c in chunk_article(a, settings.ingest)]
+    embedder.encode(texts[:64])  # warm-up
+    t0 = time.perf_counter()
+    embedder.encode(texts, batch_size=settings.embedding.batch_size)
+    raw = time.perf_counter() - t0
+    store = Store(settings, embedder, create=True)
+    t0 = time.perf_counter()
+    done = index_articles(store, articles, settings=settings)
+    pipeline = time.perf_counter() - t0
+    return {
+        "articles": len(articles),
+        "chunks": done.chunks,
+        "raw_encode_chunks_per_s": len(texts) / raw,
+        "pipeline_chunks_per_s": done.chunks / pipeline,
+        "pipeline_over_raw": (done.chunks / pipeline) / (len(texts) / raw),
+    }
+
+
+# -- 2. retrieval latency at N chunks (synthetic vectors and texts) ---------------------------
+class _RandomEncoder:
+    name = "bench-random-384"
+    dimension = 384
+
+    def __init__(self) -> None:
+        self.rng = np.random.default_rng(1)
+
+    def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
+        v = self.rng.standard_normal((len(texts), self.dimension)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def bench_retrieval(n: int, queries: int = 200) -> dict[str, Any]:
+    """Dense, BM25 and fused latency at ``n`` synthetic chunks; memory and disk."""
+    from rag.models import Chunk
+    from rag.retrieval import HybridRetriever
+    from rag.store import Store
+
+    rng = random.Random(n)
+    vocab = [f"w{i}" for i in range(20000)]
+    home = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
+    enc = _RandomEncoder()
+    store = Store(Settings(home=home), enc, create=True)
+    rss0 = _rss_mb()
+    t0 = time.perf_counter()
+    batch = 5000
+    for start in range(0, n, batch):
+        size = min(batch, n - start)
+        chunks = [
+            Chunk(
+                id=f"c{start + i}",
+                doc_id=f"d{(start + i) // 4}",
+                index=i,
+                start=0,
+                end=10,
+                text=" ".join(rng.choices(vocab, k=60)),
+            )
+            for i in range(size)
+        ]
+        store.collection.add(
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
+            metadatas=[c.to_metadata() for c in chunks],
+            embeddings=enc.encode([""] * size),
+        )
+    insert_s = time.perf_counter() - t0
+    store._update_manifest(lambda raw: None)  # bump the revision: BM25 must rebuild
+    retriever = HybridRetriever(store)
+    t0 = time.perf_counter()
+    retriever.lexical  # noqa: B018 - build BM25
+    bm25_build_s = time.perf_counter() - t0
+    qtexts = [" ".join(rng.choices(vocab, k=8)) for _ in range(queries)]
+    qvecs = enc.encode([""] * queries)
+    dense, lexical, fused = [], [], []
+    for q, v in zip(qtexts, qvecs, strict=True):
+        t = time.perf_counter()
+        store.search(v, 30)
+        dense.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        retriever.lexical.search(q, 30)
+        lexical.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        retriever.retrieve(q, k=6)  # embeds with the random encoder (µs), then both + RRF
+        fused.append((time.perf_counter() - t) * 1000)
+    return {
+        "chunks": n,
+        "insert_per_s": n / insert_s,
+        "bm25_build_s": bm25_build_s,
+        "dense_ms": _summary(dense),
+        "bm25_ms": _summary(lexical),
+        "fused_ms": _summary(fused),
+        "rss_mb": _rss_mb(),
+        "rss_growth_mb": _rss_mb() - rss0,
+        "disk_mb": _du_mb(home),
+    }
+
+
+# -- 3. HNSW recall@10 against exact search, real MiniLM embeddings ----------------------------
+def bench_recall(clapnq: Path, limit: int = 10000) -> dict[str, Any]:
+    """HNSW top-10 against exact top-10 on real MiniLM sentence vectors."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from rag.embeddings import get_embedder
+
+    sentences: list[str] = []
+    for name in ("clapnq_dev_answerable.jsonl", "clapnq_dev_unanswerable.jsonl"):
+        for line in (clapnq / name).read_text().splitlines():
+            sentences += json.loads(line)["passages"][0]["sentences"]
+    sentences = list(dict.fromkeys(s.strip() for s in sentences if s.strip()))[:limit]
+    emb = get_embedder().encode(sentences, batch_size=64)
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    col = client.create_collection(
+        "recall", embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+    for i in range(0, len(sentences), 5000):
+        col.add(
+            ids=[str(j) for j in range(i, min(i + 5000, len(sentences)))],
+            embeddings=emb[i : i + 5000],
+        )
+    rng = np.random.default_rng(0)
+    picks = rng.choice(len(sentences), size=min(200, len(sentences)), replace=False)
+    hits = 0
+    for p in picks:
+        q = emb[p]
+        exact = set(np.argsort(-(emb @ q))[:10].tolist())
+        got = col.query(query_embeddings=[q], n_results=10)["ids"][0]
+        hits += len(exact & {int(x) for x in got})
+    return {"vectors": len(sentences), "queries": len(picks), "recall@10": hits / (10 * len(picks))}
+
+
+# -- 4. answer latency (ours, embedded LLM) and the naive peer, seed QA ------------------------
+def bench_answers(qa: Path) -> dict[str, Any]:
+    """Time to first token and to the verified answer; the naive peer on the same questions."""
+    from ingest.pipeline import ingest_paths
+    from rag.answer import Assistant
+    from rag.baseline import NaiveRAG
+    from rag.embeddings import get_embedder
+    from rag.evaluate import load_qa
+    from rag.models import Answer
+
+    settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-answers-")))
+    embedder = get_embedder()
+    ingest_paths(["corpus"], settings=settings, embedder=embedder)
+    assistant = Assistant(settings, embedder=embedder)
+    llm = assistant.llm
+    items = load_qa(qa)
+    assistant.ask(items[0].question)  # warm-up
+    ttft, final, naive_s = [], [], []
+    for it in items:
+        t0 = time.perf_counter()
+        first = None
+        for x in assistant.ask_stream(it.question):
+            if first is None:
+                first = time.perf_counter() - t0  # first draft token, or the refusal
+            if isinstance(x, Answer):
+                final.append(time.perf_counter() - t0)
+        ttft.append(first or 0.0)
+    store = assistant.store
+    naive = NaiveRAG(
+        [a for d in store.documents() if (a := store.article(d))], embedder=embedder, llm=llm
+    )
+    for it in items:
+        t0 = time.perf_counter()
+        naive.ask(it.question)
+        naive_s.append(time.perf_counter() - t0)
+    return {
+        "questions": len(items),
+        "ttft_s": {"median": statistics.median(ttft), "p95": _pct(ttft, 95)},
+        "final_s": {"median": statistics.median(final), "p95": _pct(final, 95)},
+        "naive_final_s": {"median": statistics.median(naive_s), "p95": _pct(naive_s, 95)},
+    }
+
+
+def main() -> None:
+    """Run the suite, print the table, write JSON."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sizes", default="10000,100000", help="chunk counts for retrieval latency")
+    p.add_argument("--clapnq", default="../shared/data/clapnq")
+    p.add_argument("--qa", default="tests/data/seed_qa.jsonl")
+    p.add_argument("--out", default="bench-results.json")
+    p.add_argument("--only", default="ingest,retrieval,recall,answers")
+    args = p.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    only = set(args.only.split(","))
+    results: dict[str, Any] = {}
+    if "ingest" in only:
+        results["ingest"] = r = bench_ingest(Path(args.clapnq))
+        print(
+            f"ingest: {r['chunks']} chunks; raw encode {r['raw_encode_chunks_per_s']:.1f}/s, "
+            f"pipeline {r['pipeline_chunks_per_s']:.1f}/s, ratio {r['pipeline_over_raw']:.2f}",
+            flush=True,
+        )
+    if "retrieval" in only:
+        results["retrieval"] = []
+        for n in [int(x) for x in args.sizes.split(",")]:
+            r = bench_retrieval(n)
+            results["retrieval"].append(r)
+            print(
+                f"retrieval @ {n}: dense p50/p95/p99 {r['dense_ms']['p50']:.1f}/{r['dense_ms']['p95']:.1f}/"
+                f"{r['dense_ms']['p99']:.1f} ms; bm25 {r['bm25_ms']['p50']:.1f}/{r['bm25_ms']['p95']:.1f}/"
+                f"{r['bm25_ms']['p99']:.1f} ms; fused {r['fused_ms']['p50']:.1f}/{r['fused_ms']['p95']:.1f}/"
+                f"{r['fused_ms']['p99']:.1f} ms; insert {r['insert_per_s']:.0f}/s; RSS {r['rss_mb']:.0f} MB; "
+                f"disk {r['disk_mb']:.0f} MB",
+                flush=True,
+            )
+    if "recall" in only:
+        results["recall"] = r = bench_recall(Path(args.clapnq))
+        print(
+            f"HNSW recall@10 vs exact: {r['recall@10']:.3f} ({r['vectors']} real MiniLM vectors)",
+            flush=True,
+        )
+    if "answers" in only:
+        results["answers"] = r = bench_answers(Path(args.qa))
+        print(
+            f"answers ({r['questions']} seed questions): TTFT median {r['ttft_s']['median']:.2f} s "
+            f"(p95 {r['ttft_s']['p95']:.2f}); final median {r['final_s']['median']:.2f} s "
+            f"(p95 {r['final_s']['p95']:.2f}); naive peer final median "
+            f"{r['naive_final_s']['median']:.2f} s (p95 {r['naive_final_s']['p95']:.2f})",
+            flush=True,
+        )
+    Path(args.out).write_text(json.dumps(results, indent=1))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
