@@ -45,7 +45,7 @@ def index_articles(
     chunked = [(a, chunk_article(a, settings.ingest)) for a in articles]
     result = IndexResult()
     total = sum(len(c) for _, c in chunked)
-    group_size = settings.embedding.batch_size * 4
+    group_size = settings.ingest.group_chunks
     with tqdm(
         total=total, unit="chunk", desc="embedding", disable=not progress or not total
     ) as bar:

@@ -32,6 +32,12 @@ class IngestSettings(BaseModel):
     chunk_sentences: int = Field(4, ge=1, description="Sentences per chunk.")
     chunk_overlap: int = Field(1, ge=0, description="Whole sentences shared by neighbours.")
     max_chunk_chars: int = Field(1200, ge=200, description="A chunk closes early past this.")
+    group_chunks: int = Field(
+        1024,
+        ge=1,
+        description="Chunks embedded and written together; the manifest is written per group, "
+        "so a crash loses at most one group's work. Larger groups encode faster (less padding).",
+    )
     max_file_mb: float = Field(20.0, description="Files larger than this are refused.")
     fetch_timeout: float = Field(15.0, description="Seconds before a URL fetch gives up.")
     max_fetch_mb: float = Field(10.0, description="Responses larger than this are refused.")

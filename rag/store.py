@@ -336,15 +336,19 @@ class Store:
             # one delete for the group (old chunks of changed articles, leftovers of a killed
             # run); upsert makes a repeat of the same stable chunk IDs harmless
             self.collection.delete(where={"doc_id": {"$in": [a.doc_id for a, _, _ in items]}})
-            for article, chunks, vectors in items:
-                for i in range(0, len(chunks), _CHROMA_BATCH):
-                    batch = chunks[i : i + _CHROMA_BATCH]
-                    self.collection.upsert(
-                        ids=[c.id for c in batch],
-                        documents=[c.text for c in batch],
-                        metadatas=[c.to_metadata() for c in batch],
-                        embeddings=vectors[i : i + _CHROMA_BATCH],
-                    )
+            all_chunks = [c for _, chunks, _ in items for c in chunks]
+            all_vectors = (
+                np.concatenate([v for _, _, v in items]) if all_chunks else np.zeros((0, 1))
+            )
+            for i in range(0, len(all_chunks), _CHROMA_BATCH):  # few large calls: each has a cost
+                batch = all_chunks[i : i + _CHROMA_BATCH]
+                self.collection.upsert(
+                    ids=[c.id for c in batch],
+                    documents=[c.text for c in batch],
+                    metadatas=[c.to_metadata() for c in batch],
+                    embeddings=all_vectors[i : i + _CHROMA_BATCH],
+                )
+            for article, chunks, _vectors in items:
                 self.meta.write_article(article.doc_id, article.model_dump_json())
                 fp, sig = (keys or {}).get(article.doc_id) or (
                     fingerprint(article.text),

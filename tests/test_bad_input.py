@@ -120,7 +120,12 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, real_embedder):
         )
         (src / f"{i:03d}.txt").write_text(text)
     home = tmp_path / "home"
-    env = {**os.environ, "RAG_HOME": str(home), "RAG_EMBEDDING__BATCH_SIZE": "4"}
+    env = {
+        **os.environ,
+        "RAG_HOME": str(home),
+        "RAG_EMBEDDING__BATCH_SIZE": "4",
+        "RAG_INGEST__GROUP_CHUNKS": "16",  # many small groups: the kill lands between two
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "ingest", "--quiet", str(src)],
         cwd=ROOT,
@@ -145,6 +150,7 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, real_embedder):
 
     settings = Settings(home=home)
     settings.embedding.batch_size = 4
+    settings.ingest.group_chunks = 16
     store = Store(settings, real_embedder)  # the index opens ...
     partial = len(store.documents())
     assert 0 < partial < len(towns)
