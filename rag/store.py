@@ -368,10 +368,6 @@ class Store:
 
             self._update_manifest(update)
 
-    def put_article(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Replace one article's chunks (see :meth:`put_articles`)."""
-        self.put_articles([(article, chunks, vectors)])
-
     def add_alias(self, article: Article, canonical: str) -> None:
         """Record ``article`` as another outlet's copy of the indexed article ``canonical``."""
         entry = {

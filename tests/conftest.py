@@ -106,44 +106,19 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """A real `chroma run` server on 127.0.0.1, a free port and a temporary data dir."""
-    import subprocess
     import sys
-    import time
 
-    import httpx
+    from tests.helpers.servers import free_port, running
 
     exe = Path(sys.executable).with_name("chroma")
     if not exe.exists():
         pytest.skip("the chroma CLI is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    log = (data / "server.log").open("w")
-    proc = subprocess.Popen(
-        [str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"chroma run exited: {(data / 'server.log').read_text()[-2000:]}"
-                )
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("chroma run did not start in 20 s")
+    cmd = [str(exe), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, f"{url}/api/v2/heartbeat", data / "server.log", timeout=20):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -1,12 +1,8 @@
 """The openai backend against a real OpenAI-compatible server: llama-cpp-python's, on 127.0.0.1."""
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 
-import httpx
 import pytest
 
 from ingest.pipeline import ingest_paths
@@ -14,59 +10,33 @@ from rag.answer import Assistant
 from rag.llm import default_gguf, make_chat_model
 from rag.settings import LLMSettings, Settings
 from tests.conftest import CORPUS
+from tests.helpers.servers import free_port, running
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
-    port = _free_port()
-    # a file, not a pipe: llama.cpp logs enough at load to fill a pipe and block the server
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("w+")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(default_gguf()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "2048",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(default_gguf()),
+        "--model_alias",
+        "smollm2",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+    ]
     base = f"http://127.0.0.1:{port}/v1"
-    try:
-        for _ in range(120):
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"llama_cpp.server exited: {log.read()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("llama_cpp.server did not start in 60 s")
+    with running(cmd, f"{base}/models", tmp_path_factory.mktemp("server") / "server.log"):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 def test_openai_chat_model_talks_to_the_server(server):

@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import socket
 
 import pytest
 
@@ -11,6 +10,7 @@ from rag.answer import Assistant
 from rag.models import Answer, AnswerSentence, Citation
 from rag.store import Store
 from tests.conftest import CORPUS
+from tests.helpers.servers import free_port
 from ui.app import build_demo, launch_kwargs
 from ui.corpus import Corpus
 from ui.render import answer_as_markdown, answer_markdown, draft_markdown, sources_html
@@ -91,12 +91,6 @@ def test_launch_flags():
         launch_kwargs("127.0.0.1", 7860, share=True, user="u", password=None)
     kw = launch_kwargs("0.0.0.0", 8000, share=False, user="u", password="p")
     assert (kw["server_name"], kw["server_port"], kw["auth"]) == ("0.0.0.0", 8000, ("u", "p"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def launched(demo):
