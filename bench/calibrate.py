@@ -16,11 +16,11 @@ import json
 from pathlib import Path
 
 from rag.answer import Assistant, condense
-from rag.clapnq import load_clapnq
 from rag.embeddings import get_embedder
 from rag.evaluate import QAItem, load_qa
 from rag.evidence import select_evidence
 from rag.indexing import index_articles
+from rag.qa_sets import load_clapnq
 from rag.settings import Settings, get_settings
 from rag.store import Store
 

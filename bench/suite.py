@@ -46,9 +46,9 @@ def _du_mb(path: Path) -> float:
 def bench_ingest(clapnq: Path) -> dict[str, Any]:
     """Chunks/s of chunk+embed+store vs raw encode() of the same chunks, same run."""
     from rag.chunking import chunk_article
-    from rag.clapnq import load_clapnq
     from rag.embeddings import get_embedder
     from rag.indexing import index_articles
+    from rag.qa_sets import load_clapnq
     from rag.store import Store
 
     articles, _ = load_clapnq(clapnq)

@@ -37,9 +37,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         return 2
     tmp = None
     if args.clapnq:
-        from rag.clapnq import load_clapnq
         from rag.embeddings import get_embedder
         from rag.indexing import index_articles
+        from rag.qa_sets import load_clapnq
         from rag.settings import get_settings
         from rag.store import Store
 

@@ -1,4 +1,4 @@
-"""ClapNQ as an evaluation set: 300 answerable + 300 unanswerable questions, 600 gold passages.
+"""Evaluation sets beyond the seed QA file: ClapNQ (300 answerable + 300 unanswerable questions).
 
 The corpus is the gold passages (deduplicated); a question's gold document is its own passage.
 """
