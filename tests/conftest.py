@@ -57,6 +57,7 @@ class FakeEmbedder:
     """Deterministic bag-of-stems hashing embedder: shared words -> high cosine."""
 
     name = "fake-hash-256"
+    backend = "fake"
     dimension = 256
 
     def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:

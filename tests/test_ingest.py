@@ -70,6 +70,18 @@ def test_other_embedding_model_is_a_clear_error(tmp_path, store_settings, fake_e
         Store(store_settings, Other())
 
 
+def test_other_embedding_backend_is_a_clear_error(tmp_path, store_settings, fake_embedder):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
+
+    class SameModelOtherBackend(FakeEmbedder):
+        backend = "onnx-int8"
+
+    with pytest.raises(IndexMismatchError, match="'fake' backend.*'onnx-int8'.*BACKEND=fake"):
+        Store(store_settings, SameModelOtherBackend())
+    # the index is untouched: the original backend still opens it and finds its chunks
+    assert Store(store_settings, fake_embedder).count() > 0
+
+
 def test_no_index_is_a_clear_error(settings, fake_embedder):
     with pytest.raises(IndexNotBuiltError, match="python -m ingest corpus/"):
         Store(settings, fake_embedder)
