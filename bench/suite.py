@@ -93,7 +93,7 @@ def bench_embeddings(
     out: dict[str, Any] = {"chunks": len(texts), "questions": len(answerable), "backends": {}}
     reference: np.ndarray | None = None
     for backend in backends:
-        embedder = Embedder(EmbeddingSettings(backend=backend))  # type: ignore[arg-type]
+        embedder = Embedder(EmbeddingSettings(backend=backend))
         t0 = time.perf_counter()
         embedder.encode(texts[:64])  # load (and, for ONNX, export once) + warm-up
         load_s = time.perf_counter() - t0
@@ -104,7 +104,7 @@ def bench_embeddings(
             reference = vectors
         settings = Settings(
             home=Path(tempfile.mkdtemp(prefix=f"bench-emb-{backend}-")),
-            embedding=EmbeddingSettings(backend=backend),  # type: ignore[arg-type]
+            embedding=EmbeddingSettings(backend=backend),
         )
         store = Store(settings, embedder, create=True)
         index_articles(store, articles, settings=settings)
