@@ -191,7 +191,7 @@ def ingest_paths(
 def list_articles(settings: Settings | None = None) -> list[dict[str, Any]]:
     """Indexed articles (id, title, source, published, chunks, carried_by, path)."""
     settings = settings or get_settings()
-    store = Store(settings, get_embedder(settings.embedding))
+    store = Store(settings, get_embedder(settings.embedding), vectors=False)
     rows = []
     for doc_id, entry in sorted(
         store.documents().items(), key=lambda kv: kv[1].get("published") or ""
@@ -213,7 +213,7 @@ def list_articles(settings: Settings | None = None) -> list[dict[str, Any]]:
 def remove_articles(ids: list[str], settings: Settings | None = None) -> list[str]:
     """Remove articles (and their recorded copies) by ID; returns what was removed."""
     settings = settings or get_settings()
-    store = Store(settings, get_embedder(settings.embedding))
+    store = Store(settings, get_embedder(settings.embedding), vectors=False)
     removed: list[str] = []
     for doc_id in ids:
         removed += store.remove_article(doc_id)
@@ -223,7 +223,7 @@ def remove_articles(ids: list[str], settings: Settings | None = None) -> list[st
 def prune(paths: list[str | Path], settings: Settings | None = None) -> list[str]:
     """Remove articles whose file, under one of ``paths``, no longer exists."""
     settings = settings or get_settings()
-    store = Store(settings, get_embedder(settings.embedding))
+    store = Store(settings, get_embedder(settings.embedding), vectors=False)
     roots = [Path(p).resolve() for p in paths]
     removed: list[str] = []
     entries = {**store.aliases(), **store.documents()}

@@ -190,10 +190,16 @@ class Store:
         *,
         create: bool = False,
         rebuild: bool = False,
+        vectors: bool = True,
     ):
-        """Open the index; ``create`` makes it if missing, ``rebuild`` empties it first."""
+        """Open the index; ``create`` makes it if missing, ``rebuild`` empties it first.
+
+        ``vectors=False``: the caller neither embeds nor searches (listing, removing, pruning),
+        so the embedder is not checked against the one that built the index.
+        """
         self.settings = settings
         self.embedder = embedder
+        self.vectors = vectors
         self.home = Path(settings.home)
         self._lock = threading.Lock()
         if not settings.chroma_url and not create and not (self.home / "chroma").exists():
@@ -245,6 +251,8 @@ class Store:
                 },
             )
         collection = self.client.get_collection(name, embedding_function=None)
+        if not self.vectors:
+            return collection
         meta = collection.metadata or {}
         have = (meta.get("embedding_model"), meta.get("embedding_dim"))
         # the same model name means the same dimension: only load the model to compare
@@ -320,12 +328,9 @@ class Store:
     def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
         raw = self._read_manifest_raw()
         change(raw)
-        raw.update(
-            version=MANIFEST_VERSION,
-            revision=int(raw.get("revision", 0)) + 1,
-            embedding_model=self.embedder.name,
-            embedding_backend=self.embedder.backend,
-        )
+        raw.update(version=MANIFEST_VERSION, revision=int(raw.get("revision", 0)) + 1)
+        if self.vectors:
+            raw.update(embedding_model=self.embedder.name, embedding_backend=self.embedder.backend)
         self.meta.write_manifest(json.dumps(raw, ensure_ascii=False))
 
     # -- writes -----------------------------------------------------------------------

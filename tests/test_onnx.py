@@ -26,13 +26,22 @@ def onnx_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("onnx-cache")
 
 
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return Embedder(EmbeddingSettings(backend="torch"))
+
+
+def test_the_default_backend_is_onnx(real_embedder):
+    assert EmbeddingSettings().backend == real_embedder.backend == "onnx"
+
+
 def _embedder(backend: str, onnx_dir) -> Embedder:
     return Embedder(EmbeddingSettings(backend=backend, onnx_dir=onnx_dir))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("backend", "min_cosine"), [("onnx", 0.9999), ("onnx-int8", 0.97)])
-def test_onnx_vectors_match_torch(backend, min_cosine, onnx_dir, real_embedder):
-    torch_vectors = real_embedder.encode(TEXTS)
+def test_onnx_vectors_match_torch(backend, min_cosine, onnx_dir, torch_embedder):
+    torch_vectors = torch_embedder.encode(TEXTS)
     onnx = _embedder(backend, onnx_dir)
     vectors = onnx.encode(TEXTS, batch_size=3)  # mixed lengths across batches: order is kept
     assert vectors.shape == torch_vectors.shape == (4, 384)
@@ -47,12 +56,12 @@ def test_onnx_vectors_match_torch(backend, min_cosine, onnx_dir, real_embedder):
     assert (alone * vectors).sum(axis=1).min() >= (0.99999 if backend == "onnx" else 0.98)
 
 
-def test_ranking_is_the_same_as_torch(onnx_dir, real_embedder):
+def test_ranking_is_the_same_as_torch(onnx_dir, torch_embedder):
     query = "How many Malian soldiers did the rebels say they killed?"
     for backend in ("onnx", "onnx-int8"):
         e = _embedder(backend, onnx_dir)
         got = np.argsort(-(e.encode(TEXTS) @ e.encode([query])[0]))
-        want = np.argsort(-(real_embedder.encode(TEXTS) @ real_embedder.encode([query])[0]))
+        want = np.argsort(-(torch_embedder.encode(TEXTS) @ torch_embedder.encode([query])[0]))
         assert got[0] == want[0] == 0
 
 
