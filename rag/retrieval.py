@@ -35,6 +35,7 @@ class LexicalIndex:
     chunks: list[Chunk]
     bm25: bm25s.BM25 | None
     df: Counter[str] = field(default_factory=Counter)
+    by_id: dict[str, Chunk] = field(default_factory=dict)
 
     @classmethod
     def build(cls, store: Store) -> LexicalIndex:
@@ -50,7 +51,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25()
             # bm25s needs a non-empty token list per document
             bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
-        return cls(revision, chunks, bm25, df)
+        return cls(revision, chunks, bm25, df, {c.id: c for c in chunks})
 
     def weight(self, term: str) -> float:
         """Term weight 1 + IDF: every term counts, rarer terms (and unseen ones) count more.
@@ -100,11 +101,12 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
         where = filters.where() if filters else None
         fused: dict[str, Retrieved] = {}
-        for rank, hit in enumerate(self.store.search(self.embed_query(query), n, where), 1):
+        lexical = self.lexical
+        dense = self.store.search(self.embed_query(query), n, where, known=lexical.by_id)
+        for rank, hit in enumerate(dense, 1):
             fused[hit.chunk.id] = Retrieved(
                 hit.chunk, 1.0 / (self.settings.rrf_k + rank), rank, hit.similarity
             )
-        lexical = self.lexical
         rank = 0
         for pos, _score in lexical.search(query, len(lexical.chunks) if where else n):
             chunk = lexical.chunks[pos]

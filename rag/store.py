@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -447,8 +447,18 @@ class Store:
                 yield Chunk.from_record(cid, doc, dict(meta))
             offset += len(ids)
 
-    def search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        """Nearest chunks by cosine similarity."""
+    def search(
+        self,
+        vector: np.ndarray,
+        n: int,
+        where: dict[str, Any] | None = None,
+        known: Mapping[str, Chunk] | None = None,
+    ) -> list[Hit]:
+        """Nearest chunks by cosine similarity.
+
+        ``known`` (id -> chunk, e.g. the BM25 side's copy) saves fetching those chunks' texts
+        and metadata from Chroma: at 1M chunks that fetch costs more than the HNSW search.
+        """
         total = self.count()
         if total == 0:
             return []
@@ -456,15 +466,24 @@ class Store:
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=min(n, total),
             where=where or None,
-            include=["documents", "metadatas", "distances"],
+            include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
         )
-        hits = []
-        for cid, doc, meta, dist in zip(
-            res["ids"][0],
-            res["documents"][0],
-            res["metadatas"][0],
-            res["distances"][0],
-            strict=True,
-        ):
-            hits.append(Hit(Chunk.from_record(cid, doc, dict(meta)), 1.0 - float(dist)))
-        return hits
+        ids, distances = res["ids"][0], res["distances"][0]
+        chunks: dict[str, Chunk] = {}
+        if known is not None:
+            chunks = {cid: known[cid] for cid in ids if cid in known}
+            missing = [cid for cid in ids if cid not in chunks]
+            if missing:  # written since ``known`` was built
+                got = self.collection.get(ids=missing, include=["documents", "metadatas"])
+                for cid, doc, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=True
+                ):
+                    chunks[cid] = Chunk.from_record(cid, doc, dict(meta))
+        else:
+            for cid, doc, meta in zip(ids, res["documents"][0], res["metadatas"][0], strict=True):
+                chunks[cid] = Chunk.from_record(cid, doc, dict(meta))
+        return [
+            Hit(chunks[cid], 1.0 - float(dist))
+            for cid, dist in zip(ids, distances, strict=True)
+            if cid in chunks  # deleted between the query and the fetch
+        ]

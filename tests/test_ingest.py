@@ -82,6 +82,29 @@ def test_other_embedding_backend_is_a_clear_error(tmp_path, store_settings, fake
     assert Store(store_settings, fake_embedder).count() > 0
 
 
+def test_dense_search_reuses_known_chunks_and_fetches_new_ones(
+    tmp_path, store_settings, fake_embedder
+):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
+    store = Store(store_settings, fake_embedder)
+    known = HybridRetriever(store).lexical.by_id
+    q = fake_embedder.encode(["Azawad independent homeland"])[0]
+    plain = store.search(q, 3)
+    assert [(h.chunk, h.similarity) for h in store.search(q, 3, known=known)] == [
+        (h.chunk, h.similarity) for h in plain
+    ]
+    # a chunk written after ``known`` was built (an ingest mid-way) comes from Chroma
+    text = "Azawad independent homeland Azawad independent homeland."
+    store.collection.add(
+        ids=["late-0"],
+        documents=[text],
+        metadatas=[{**plain[0].chunk.to_metadata(), "doc_id": "late"}],
+        embeddings=fake_embedder.encode([text]),
+    )
+    hits = store.search(q, 3, known=known)
+    assert "late-0" not in known and hits[0].chunk.id == "late-0" and hits[0].chunk.text == text
+
+
 def test_no_index_is_a_clear_error(settings, fake_embedder):
     with pytest.raises(IndexNotBuiltError, match="python -m ingest corpus/"):
         Store(settings, fake_embedder)
