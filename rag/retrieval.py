@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import os
+import shutil
+import tempfile
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -14,6 +20,8 @@ from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
 from rag.store import Store
 from rag.text import content_terms
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +61,70 @@ class LexicalIndex:
             bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
         return cls(revision, chunks, bm25, df, {c.id: c for c in chunks})
 
+    # -- persistence: a reading process (the UI) restarts without re-tokenising everything
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` (atomically: a temp folder renamed into place)."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".bm25-", dir=folder.parent))
+        try:
+            if self.bm25 is not None:
+                self.bm25.save(str(tmp / "bm25"))
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+                for c in self.chunks:
+                    fh.write(json.dumps([c.id, c.text, c.to_metadata()], ensure_ascii=False))
+                    fh.write("\n")
+            (tmp / "df.json").write_text(json.dumps(self.df), encoding="utf-8")
+            (tmp / "done.json").write_text(
+                json.dumps({"revision": self.revision, "chunks": len(self.chunks)})
+            )
+            os.replace(tmp, folder)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (folder / "done.json").exists():  # another process may have won the race
+                raise
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Read an index written by :meth:`save`."""
+        done = json.loads((folder / "done.json").read_text())
+        chunks = []
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                cid, text, meta = json.loads(line)
+                chunks.append(Chunk.from_record(cid, text, meta))
+        bm25 = bm25s.BM25.load(str(folder / "bm25")) if (folder / "bm25").exists() else None
+        df: Counter[str] = Counter(json.loads((folder / "df.json").read_text(encoding="utf-8")))
+        return cls(int(done["revision"]), chunks, bm25, df, {c.id: c for c in chunks})
+
+    @classmethod
+    def cached(cls, store: Store) -> LexicalIndex:
+        """Load the index for the store's current revision from its cache, or build and save it.
+
+        The cache lives under ``$RAG_HOME/bm25`` (also in server mode: it is local to the
+        reading process), keyed by the collection's id and the manifest revision; older
+        entries of the same collection are removed.
+        """
+        revision = store.revision
+        root = store.home / "bm25"
+        prefix = f"{store.collection.id}-r"
+        folder = root / f"{prefix}{revision}"
+        if (folder / "done.json").exists():
+            try:
+                return cls.load(folder)
+            except (OSError, ValueError, KeyError) as e:
+                log.warning("BM25 cache %s unreadable (%s): rebuilding", folder, e)
+                shutil.rmtree(folder, ignore_errors=True)
+        index = cls.build(store)
+        if index.revision == revision:  # nothing moved while it was built
+            try:
+                index.save(folder)
+            except OSError as e:  # a read-only home still answers, just without the cache
+                log.warning("BM25 cache not written to %s: %s", folder, e)
+            for old in root.glob(f"{prefix}*"):
+                if old != folder:
+                    shutil.rmtree(old, ignore_errors=True)
+        return index
+
     def weight(self, term: str) -> float:
         """Term weight 1 + IDF: every term counts, rarer terms (and unseen ones) count more.
 
@@ -86,7 +158,7 @@ class HybridRetriever:
         """The BM25 index, rebuilt when the store changed since it was built."""
         with self._lock:
             if self._lexical is None or self._lexical.revision != self.store.revision:
-                self._lexical = LexicalIndex.build(self.store)
+                self._lexical = LexicalIndex.cached(self.store)
             return self._lexical
 
     def embed_query(self, query: str) -> np.ndarray:

@@ -124,3 +124,38 @@ def test_hybrid_retrieval_fuses_dense_and_bm25(tmp_path, store_settings, fake_em
     # BM25 follows the store: a rebuild with no files empties it
     ingest_paths([], rebuild=True, settings=store_settings, embedder=fake_embedder)
     assert retriever.retrieve("Azawad", k=3) == []
+
+
+def test_bm25_is_persisted_and_refreshed_when_the_index_changes(
+    tmp_path, store_settings, fake_embedder, monkeypatch
+):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
+    store = Store(store_settings, fake_embedder)
+    first = HybridRetriever(store).retrieve("Azawad independent homeland", k=4)
+    caches = list((store.home / "bm25").iterdir())
+    assert len(caches) == 1 and caches[0].name.endswith(f"-r{store.revision}")
+
+    # a new process (the UI restarting) loads it instead of reading every chunk again
+    reopened = Store(store_settings, fake_embedder)
+    monkeypatch.setattr(reopened, "iter_chunks", lambda: pytest.fail("rebuilt, not loaded"))
+    again = HybridRetriever(reopened)
+    assert [(r.chunk, r.score) for r in again.retrieve("Azawad independent homeland", k=4)] == [
+        (r.chunk, r.score) for r in first
+    ]
+    assert again.lexical.df == HybridRetriever(store).lexical.df
+    monkeypatch.undo()
+
+    # the index changes: the next query rebuilds, the stale cache goes
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "gao.md").write_text("---\ntitle: Gao\n---\nFloods in Gao destroyed 300 homes.\n")
+    ingest_paths([extra], settings=store_settings, embedder=fake_embedder)
+    hits = again.retrieve("floods Gao homes", k=2)
+    assert "Floods in Gao" in hits[0].chunk.text
+    caches = list((store.home / "bm25").iterdir())
+    assert len(caches) == 1 and caches[0].name.endswith(f"-r{store.revision}")
+
+    # a damaged cache is rebuilt, never trusted
+    (caches[0] / "chunks.jsonl").write_text("not json\n")
+    fresh = HybridRetriever(Store(store_settings, fake_embedder))
+    assert "Floods in Gao" in fresh.retrieve("floods Gao homes", k=2)[0].chunk.text
