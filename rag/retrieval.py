@@ -152,14 +152,41 @@ class HybridRetriever:
         self.settings = settings or RetrievalSettings()
         self._lexical: LexicalIndex | None = None
         self._lock = threading.Lock()
+        self._refresh: threading.Thread | None = None
 
     @property
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt when the store changed since it was built."""
+        """The BM25 index (see :meth:`current`)."""
+        return self.current()[0]
+
+    def current(self) -> tuple[LexicalIndex, bool]:
+        """(BM25 index, whether it matches the store's revision).
+
+        When the store changed, a small index is rebuilt at once; a large one (more than
+        ``background_rebuild_chunks``) is rebuilt in a background thread while queries go on
+        with the previous one — so an ingest never stalls the people chatting.
+        """
+        revision = self.store.revision
         with self._lock:
-            if self._lexical is None or self._lexical.revision != self.store.revision:
-                self._lexical = LexicalIndex.cached(self.store)
-            return self._lexical
+            index = self._lexical
+            if index is None or (
+                index.revision != revision
+                and len(index.chunks) < self.settings.background_rebuild_chunks
+            ):
+                index = self._lexical = LexicalIndex.cached(self.store)
+            elif index.revision != revision and not (self._refresh and self._refresh.is_alive()):
+                self._refresh = threading.Thread(target=self._rebuild, daemon=True)
+                self._refresh.start()
+            return index, index.revision == revision
+
+    def _rebuild(self) -> None:
+        try:
+            index = LexicalIndex.cached(self.store)
+        except Exception:  # the next query tries again; answers go on with the old index
+            log.exception("BM25 rebuild failed")
+            return
+        with self._lock:
+            self._lexical = index
 
     def embed_query(self, query: str) -> np.ndarray:
         """The query vector (same embedder as the index)."""
@@ -173,15 +200,22 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
         where = filters.where() if filters else None
         fused: dict[str, Retrieved] = {}
-        lexical = self.lexical
-        dense = self.store.search(self.embed_query(query), n, where, known=lexical.by_id)
+        lexical, fresh = self.current()
+        # a stale index's copy of a chunk may be outdated: then Chroma's texts are used
+        dense = self.store.search(
+            self.embed_query(query), n, where, known=lexical.by_id if fresh else None
+        )
         for rank, hit in enumerate(dense, 1):
             fused[hit.chunk.id] = Retrieved(
                 hit.chunk, 1.0 / (self.settings.rrf_k + rank), rank, hit.similarity
             )
+        ranked = lexical.search(query, len(lexical.chunks) if where else n)
+        candidates = [lexical.chunks[pos] for pos, _score in ranked]
+        if not fresh:  # removed or rewritten since the index was built: ask Chroma
+            now = self.store.get_chunks([c.id for c in candidates])
+            candidates = [now[c.id] for c in candidates if c.id in now]
         rank = 0
-        for pos, _score in lexical.search(query, len(lexical.chunks) if where else n):
-            chunk = lexical.chunks[pos]
+        for chunk in candidates:
             if filters is not None and not filters.matches(chunk):
                 continue
             rank += 1

@@ -73,6 +73,12 @@ class RetrievalSettings(BaseModel):
     k: int = Field(6, ge=1, description="Chunks returned to the answerer.")
     candidates: int = Field(30, ge=1, description="Candidates taken from each retriever.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    background_rebuild_chunks: int = Field(
+        50_000,
+        ge=0,
+        description="Above this many chunks, BM25 is rebuilt in the background after the index "
+        "changed (queries use the previous one meanwhile); below, at the next query.",
+    )
 
 
 class AnswerSettings(BaseModel):

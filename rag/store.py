@@ -79,10 +79,18 @@ class FileMeta:
         path = self.home / "manifest.json"
         return path.read_text(encoding="utf-8") if path.exists() else None
 
-    def write_manifest(self, data: str) -> None:
+    def write_manifest(self, data: str, revision: int) -> None:
         """Replace the manifest (atomically), after everything written before it is on disk."""
         os.sync()  # article files are written unsynced; the manifest must not outrun them
         _atomic_write(self.home / "manifest.json", data)
+        _atomic_write(self.home / "revision", str(revision))
+
+    def read_revision(self) -> int | None:
+        """The manifest's revision from its own small file (None: not written yet)."""
+        try:
+            return int((self.home / "revision").read_text())
+        except (OSError, ValueError):
+            return None
 
     def read_article(self, doc_id: str) -> str | None:
         """An article's JSON, or None."""
@@ -127,9 +135,17 @@ class ChromaMeta:
         """The manifest JSON, or None before the first write."""
         return self._get("manifest")
 
-    def write_manifest(self, data: str) -> None:
-        """Replace the manifest (atomically)."""
+    def write_manifest(self, data: str, revision: int) -> None:
+        """Replace the manifest (atomically), then its revision record."""
         self._put("manifest", data)
+        self._put("revision", str(revision))
+
+    def read_revision(self) -> int | None:
+        """The manifest's revision from its own small record (None: not written yet)."""
+        try:
+            return int(self._get("revision") or "")
+        except ValueError:
+            return None
 
     def read_article(self, doc_id: str) -> str | None:
         """An article's JSON, or None."""
@@ -200,6 +216,7 @@ class Store:
         self.settings = settings
         self.embedder = embedder
         self.vectors = vectors
+        self._cache: tuple[int, dict[str, Any]] | None = None
         self.home = Path(settings.home)
         self._lock = threading.Lock()
         if not settings.chroma_url and not create and not (self.home / "chroma").exists():
@@ -301,13 +318,28 @@ class Store:
         raw.setdefault("aliases", {})
         return raw
 
+    def _manifest(self) -> dict[str, Any]:
+        """The manifest for reading, parsed again only when its revision moved.
+
+        Queries read it (revision, "also carried by") and it grows with the corpus: reading the
+        small revision record instead of parsing the whole manifest keeps them cheap.
+        """
+        revision = self.meta.read_revision()
+        cached = self._cache
+        if revision is None or cached is None or cached[0] != revision:
+            raw = self._read_manifest_raw()
+            if revision is None:
+                return raw
+            self._cache = cached = (revision, raw)
+        return cached[1]
+
     def documents(self) -> dict[str, dict[str, Any]]:
         """doc_id -> metadata of each indexed article (with chunks, fingerprint, signature)."""
-        return dict(self._read_manifest_raw()["documents"])
+        return dict(self._manifest()["documents"])
 
     def aliases(self) -> dict[str, dict[str, Any]]:
         """doc_id -> a duplicate not indexed itself (title, source, url, path, canonical)."""
-        return dict(self._read_manifest_raw()["aliases"])
+        return dict(self._manifest()["aliases"])
 
     def carried_by(self, doc_id: str) -> list[str]:
         """Other outlets (or URLs) recorded as carrying the same story."""
@@ -323,15 +355,19 @@ class Store:
     @property
     def revision(self) -> int:
         """Bumped on every change: lets caches (BM25) know when to rebuild."""
+        revision = self.meta.read_revision()
+        if revision is not None:
+            return revision
         return int(self._read_manifest_raw().get("revision", 0))
 
     def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
         raw = self._read_manifest_raw()
         change(raw)
-        raw.update(version=MANIFEST_VERSION, revision=int(raw.get("revision", 0)) + 1)
+        revision = int(raw.get("revision", 0)) + 1
+        raw.update(version=MANIFEST_VERSION, revision=revision)
         if self.vectors:
             raw.update(embedding_model=self.embedder.name, embedding_backend=self.embedder.backend)
-        self.meta.write_manifest(json.dumps(raw, ensure_ascii=False))
+        self.meta.write_manifest(json.dumps(raw, ensure_ascii=False), revision)
 
     # -- writes -----------------------------------------------------------------------
     def put_articles(
@@ -447,6 +483,16 @@ class Store:
                 yield Chunk.from_record(cid, doc, dict(meta))
             offset += len(ids)
 
+    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
+        """The chunks with these IDs that exist now."""
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        return {
+            cid: Chunk.from_record(cid, doc, dict(meta))
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+
     def search(
         self,
         vector: np.ndarray,
@@ -474,11 +520,7 @@ class Store:
             chunks = {cid: known[cid] for cid in ids if cid in known}
             missing = [cid for cid in ids if cid not in chunks]
             if missing:  # written since ``known`` was built
-                got = self.collection.get(ids=missing, include=["documents", "metadatas"])
-                for cid, doc, meta in zip(
-                    got["ids"], got["documents"], got["metadatas"], strict=True
-                ):
-                    chunks[cid] = Chunk.from_record(cid, doc, dict(meta))
+                chunks.update(self.get_chunks(missing))
         else:
             for cid, doc, meta in zip(ids, res["documents"][0], res["metadatas"][0], strict=True):
                 chunks[cid] = Chunk.from_record(cid, doc, dict(meta))

@@ -159,3 +159,44 @@ def test_bm25_is_persisted_and_refreshed_when_the_index_changes(
     (caches[0] / "chunks.jsonl").write_text("not json\n")
     fresh = HybridRetriever(Store(store_settings, fake_embedder))
     assert "Floods in Gao" in fresh.retrieve("floods Gao homes", k=2)[0].chunk.text
+
+
+def test_queries_do_not_reparse_the_manifest(tmp_path, store_settings, fake_embedder, monkeypatch):
+    ingest_paths([_copy_corpus(tmp_path)], settings=store_settings, embedder=fake_embedder)
+    store = Store(store_settings, fake_embedder)
+    doc = next(iter(store.documents()))
+    reads = []
+    real = store.meta.read_manifest
+    monkeypatch.setattr(store.meta, "read_manifest", lambda: reads.append(1) or real())
+    for _ in range(3):
+        assert store.revision >= 1 and doc in store.documents()
+        store.carried_by(doc)
+    assert reads == []  # the small revision record said nothing changed
+    again = _copy_corpus(tmp_path / "again")
+    ingest_paths([again], settings=store_settings, embedder=fake_embedder, rebuild=True)
+    assert doc not in store.documents() and len(store.documents()) == 1
+    assert reads == [1]  # changed: parsed once more, then cached again
+
+
+def test_large_index_rebuilds_bm25_in_the_background(tmp_path, store_settings, fake_embedder):
+    store_settings.retrieval.background_rebuild_chunks = 0  # every index counts as large
+    corpus = _copy_corpus(tmp_path)
+    (corpus / "gao.md").write_text("---\ntitle: Gao\n---\nFloods in Gao destroyed 300 homes.\n")
+    ingest_paths([corpus], settings=store_settings, embedder=fake_embedder)
+    store = Store(store_settings, fake_embedder)
+    retriever = HybridRetriever(store, store_settings.retrieval)
+    before, fresh = retriever.current()
+    assert fresh and len({c.doc_id for c in before.chunks}) == 2
+
+    reuters = next(d for d, e in store.documents().items() if e["source"] == "Reuters")
+    store.remove_article(reuters)
+    # queries go on at once with the previous BM25 while it is rebuilt; the removed
+    # article's chunks never come back, from either side
+    hits = retriever.retrieve("Azawad independent homeland Wagner", k=6)
+    assert hits and all(h.chunk.doc_id != reuters for h in hits)
+    assert retriever._refresh is not None
+    retriever._refresh.join(timeout=30)
+    after, fresh = retriever.current()
+    assert (
+        fresh and after is not before and {c.doc_id for c in after.chunks} == {hits[0].chunk.doc_id}
+    )
