@@ -172,7 +172,7 @@ def _build_index(n: int, home: str) -> float:
             metadatas=[c.to_metadata() for c in chunks],
             embeddings=enc.encode([""] * size),
         )
-    store._update_manifest(lambda raw: None)  # bump the revision: BM25 must rebuild
+    store._commit()  # bump the revision: BM25 must rebuild
     return time.perf_counter() - t0
 
 

@@ -2,18 +2,21 @@
 
 Chroma stores our vectors and never embeds by itself (``embedding_function=None``). The
 collection records the embedding model and dimension; opening it with another model is an
-error. The manifest (``manifest.json``) records each article's content hash, so re-ingesting
-an unchanged file embeds nothing; cleaned article texts sit in ``articles/`` for the UI.
+error. The manifest (``manifest.sqlite``: a row per article) records each article's content hash,
+so re-ingesting an unchanged file embeds nothing; cleaned article texts sit in ``articles/`` for
+the UI. In server mode both live in a side collection on the server instead.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,29 +71,108 @@ def _atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
     os.replace(tmp, path)
 
 
+@dataclass
+class ManifestChange:
+    """What one manifest write changes: rows to upsert or drop, or everything cleared first."""
+
+    docs: dict[str, Any] = field(default_factory=dict)
+    drop_docs: list[str] = field(default_factory=list)
+    aliases: dict[str, Any] = field(default_factory=dict)
+    drop_aliases: list[str] = field(default_factory=list)
+    clear: bool = False
+
+
 class FileMeta:
-    """Manifest and article texts as files under ``home`` (embedded mode)."""
+    """Manifest rows in SQLite and article texts as files under ``home`` (embedded mode).
+
+    One row per article (and per recorded copy), so a write touches only what changed: the
+    corpus can grow to hundreds of thousands of articles without rewriting a whole manifest.
+    """
 
     def __init__(self, home: Path) -> None:
         self.home = home
+        self.path = home / "manifest.sqlite"
 
-    def read_manifest(self) -> str | None:
-        """The manifest JSON, or None before the first write."""
-        path = self.home / "manifest.json"
-        return path.read_text(encoding="utf-8") if path.exists() else None
+    def _connect(self) -> sqlite3.Connection:
+        self.home.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=60)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(
+            "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, entry TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS aliases (doc_id TEXT PRIMARY KEY, entry TEXT NOT NULL);"
+            "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        )
+        legacy = self.home / "manifest.json"
+        if legacy.exists():  # an index from before the SQLite manifest: import it once
+            raw = json.loads(legacy.read_text(encoding="utf-8") or "{}")
+            with db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO documents VALUES (?, ?)",
+                    [(k, json.dumps(v)) for k, v in raw.get("documents", {}).items()],
+                )
+                db.executemany(
+                    "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
+                    [(k, json.dumps(v)) for k, v in raw.get("aliases", {}).items()],
+                )
+                info = {k: v for k, v in raw.items() if k not in ("documents", "aliases")}
+                db.executemany(
+                    "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                    [(k, json.dumps(v)) for k, v in info.items()],
+                )
+            legacy.unlink()
+        return db
 
-    def write_manifest(self, data: str, revision: int) -> None:
-        """Replace the manifest (atomically), after everything written before it is on disk."""
-        os.sync()  # article files are written unsynced; the manifest must not outrun them
-        _atomic_write(self.home / "manifest.json", data)
-        _atomic_write(self.home / "revision", str(revision))
+    def read_all(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """(documents, aliases, info) as they are now."""
+        if not self.path.exists() and not (self.home / "manifest.json").exists():
+            return {}, {}, {}
+        with closing(self._connect()) as db:
+            docs = {k: json.loads(v) for k, v in db.execute("SELECT * FROM documents")}
+            aliases = {k: json.loads(v) for k, v in db.execute("SELECT * FROM aliases")}
+            info = {k: json.loads(v) for k, v in db.execute("SELECT * FROM info")}
+        return docs, aliases, info
 
     def read_revision(self) -> int | None:
-        """The manifest's revision from its own small file (None: not written yet)."""
-        try:
-            return int((self.home / "revision").read_text())
-        except (OSError, ValueError):
+        """The revision (None before the first write)."""
+        if not self.path.exists():
             return None
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT value FROM info WHERE key = 'revision'").fetchone()
+        return int(json.loads(row[0])) if row else None
+
+    def commit(self, change: ManifestChange, info: dict[str, Any]) -> int:
+        """Apply ``change`` in one transaction, after the article files are on disk.
+
+        Returns the new revision (incremented inside the transaction, so concurrent writers
+        never share one).
+        """
+        os.sync()  # article files are written unsynced; the manifest must not outrun them
+        with closing(self._connect()) as db, db:
+            if change.clear:
+                db.execute("DELETE FROM documents")
+                db.execute("DELETE FROM aliases")
+            db.executemany(
+                "DELETE FROM documents WHERE doc_id = ?", [(d,) for d in change.drop_docs]
+            )
+            db.executemany(
+                "DELETE FROM aliases WHERE doc_id = ?", [(d,) for d in change.drop_aliases]
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False)) for k, v in change.docs.items()],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
+                [(k, json.dumps(v, ensure_ascii=False)) for k, v in change.aliases.items()],
+            )
+            row = db.execute("SELECT value FROM info WHERE key = 'revision'").fetchone()
+            revision = (int(json.loads(row[0])) if row else 0) + 1
+            db.executemany(
+                "INSERT OR REPLACE INTO info VALUES (?, ?)",
+                [(k, json.dumps(v)) for k, v in {**info, "revision": revision}.items()],
+            )
+        return revision
 
     def read_article(self, doc_id: str) -> str | None:
         """An article's JSON, or None."""
@@ -112,12 +194,15 @@ class FileMeta:
 
 
 class ChromaMeta:
-    """Manifest and article texts as records of a side collection (server mode).
+    """Manifest rows and article texts as records of a side collection (server mode).
 
-    So every machine that talks to the server sees the same index.
+    So every machine that talks to the server sees the same index. One record per article
+    (``doc:ID``), per recorded copy (``alias:ID``) and per article text (``article:ID``);
+    ``info`` holds the revision and is written last.
     """
 
-    _VEC = [[1.0]]  # records are looked up by ID only; Chroma still wants a vector
+    _VEC = [1.0]  # records are looked up by ID or kind only; Chroma still wants a vector
+    _BATCH = 1000
 
     def __init__(self, client: Any, name: str) -> None:
         self.collection = client.get_or_create_collection(
@@ -128,24 +213,71 @@ class ChromaMeta:
         got = self.collection.get(ids=[key], include=["documents"])
         return str(got["documents"][0]) if got["ids"] else None
 
-    def _put(self, key: str, data: str) -> None:
-        self.collection.upsert(ids=[key], documents=[data], embeddings=self._VEC)
+    def _put(self, records: dict[str, str], kind: str) -> None:
+        items = list(records.items())
+        for i in range(0, len(items), self._BATCH):
+            batch = items[i : i + self._BATCH]
+            self.collection.upsert(
+                ids=[k for k, _ in batch],
+                documents=[v for _, v in batch],
+                metadatas=[{"kind": kind}] * len(batch),
+                embeddings=[self._VEC] * len(batch),
+            )
 
-    def read_manifest(self) -> str | None:
-        """The manifest JSON, or None before the first write."""
-        return self._get("manifest")
+    def _kind(self, kind: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        offset = 0
+        while True:
+            got = self.collection.get(
+                where={"kind": kind}, include=["documents"], limit=5000, offset=offset
+            )
+            if not got["ids"]:
+                return out
+            for key, doc in zip(got["ids"], got["documents"], strict=True):
+                out[key.split(":", 1)[1]] = json.loads(doc)
+            offset += len(got["ids"])
 
-    def write_manifest(self, data: str, revision: int) -> None:
-        """Replace the manifest (atomically), then its revision record."""
-        self._put("manifest", data)
-        self._put("revision", str(revision))
+    def _migrate(self) -> None:
+        legacy = self._get("manifest")  # one record holding everything, before per-row records
+        if legacy is None:
+            return
+        raw = json.loads(legacy)
+        info = {k: v for k, v in raw.items() if k not in ("documents", "aliases")}
+        self._put({f"doc:{k}": json.dumps(v) for k, v in raw.get("documents", {}).items()}, "doc")
+        self._put({f"alias:{k}": json.dumps(v) for k, v in raw.get("aliases", {}).items()}, "alias")
+        self._put({"info": json.dumps({"revision": 0, **info})}, "info")
+        self.collection.delete(ids=["manifest"])
+
+    def read_all(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """(documents, aliases, info) as they are now."""
+        self._migrate()
+        info = json.loads(self._get("info") or "{}")
+        return self._kind("doc"), self._kind("alias"), info
 
     def read_revision(self) -> int | None:
-        """The manifest's revision from its own small record (None: not written yet)."""
-        try:
-            return int(self._get("revision") or "")
-        except ValueError:
-            return None
+        """The revision (None before the first write)."""
+        data = self._get("info")
+        if data is None:
+            self._migrate()
+            data = self._get("info")
+        return int(json.loads(data)["revision"]) if data else None
+
+    def commit(self, change: ManifestChange, info: dict[str, Any]) -> int:
+        """Apply ``change``; the ``info`` record (with the new revision) is written last."""
+        if change.clear:
+            for kind in ("doc", "alias"):
+                while ids := self.collection.get(where={"kind": kind}, include=[], limit=5000)[
+                    "ids"
+                ]:
+                    self.collection.delete(ids=ids)
+        drop = [f"doc:{d}" for d in change.drop_docs] + [f"alias:{d}" for d in change.drop_aliases]
+        for i in range(0, len(drop), self._BATCH):
+            self.collection.delete(ids=drop[i : i + self._BATCH])
+        self._put({f"doc:{k}": json.dumps(v) for k, v in change.docs.items()}, "doc")
+        self._put({f"alias:{k}": json.dumps(v) for k, v in change.aliases.items()}, "alias")
+        revision = (json.loads(self._get("info") or "{}").get("revision") or 0) + 1
+        self._put({"info": json.dumps({**info, "revision": revision})}, "info")
+        return int(revision)
 
     def read_article(self, doc_id: str) -> str | None:
         """An article's JSON, or None."""
@@ -153,7 +285,7 @@ class ChromaMeta:
 
     def write_article(self, doc_id: str, data: str) -> None:
         """Store an article's JSON."""
-        self._put(f"article:{doc_id}", data)
+        self._put({f"article:{doc_id}": data}, "article")
 
     def delete_article(self, doc_id: str) -> None:
         """Forget an article's JSON."""
@@ -161,8 +293,7 @@ class ChromaMeta:
 
     def clear_articles(self) -> None:
         """Forget every article's JSON."""
-        ids = [i for i in self.collection.get(include=[])["ids"] if i.startswith("article:")]
-        if ids:
+        while ids := self.collection.get(where={"kind": "article"}, include=[], limit=5000)["ids"]:
             self.collection.delete(ids=ids)
 
 
@@ -302,27 +433,18 @@ class Store:
             while ids := self.collection.get(include=[], limit=5000)["ids"]:
                 self.collection.delete(ids=ids)
             self.meta.clear_articles()
-
-            def clear(raw: dict[str, Any]) -> None:
-                raw["documents"], raw["aliases"] = {}, {}
-
-            self._update_manifest(clear)
+            self._commit(ManifestChange(clear=True))
 
     # -- manifest ---------------------------------------------------------------------
     def _read_manifest_raw(self) -> dict[str, Any]:
-        raw: dict[str, Any] = {"version": MANIFEST_VERSION, "revision": 0}
-        data = self.meta.read_manifest()
-        if data:
-            raw.update(json.loads(data))
-        raw.setdefault("documents", {})
-        raw.setdefault("aliases", {})
-        return raw
+        docs, aliases, info = self.meta.read_all()
+        return {"revision": 0, **info, "documents": docs, "aliases": aliases}
 
     def _manifest(self) -> dict[str, Any]:
-        """The manifest for reading, parsed again only when its revision moved.
+        """The manifest for reading, read again only when its revision moved.
 
-        Queries read it (revision, "also carried by") and it grows with the corpus: reading the
-        small revision record instead of parsing the whole manifest keeps them cheap.
+        Queries consult it (revision, "also carried by") and it grows with the corpus: one
+        small revision read per query instead of every row.
         """
         revision = self.meta.read_revision()
         cached = self._cache
@@ -330,7 +452,7 @@ class Store:
             raw = self._read_manifest_raw()
             if revision is None:
                 return raw
-            self._cache = cached = (revision, raw)
+            self._cache = cached = (int(raw.get("revision", revision)), raw)
         return cached[1]
 
     def documents(self) -> dict[str, dict[str, Any]]:
@@ -355,19 +477,14 @@ class Store:
     @property
     def revision(self) -> int:
         """Bumped on every change: lets caches (BM25) know when to rebuild."""
-        revision = self.meta.read_revision()
-        if revision is not None:
-            return revision
-        return int(self._read_manifest_raw().get("revision", 0))
+        return self.meta.read_revision() or 0
 
-    def _update_manifest(self, change: Callable[[dict[str, Any]], None]) -> None:
-        raw = self._read_manifest_raw()
-        change(raw)
-        revision = int(raw.get("revision", 0)) + 1
-        raw.update(version=MANIFEST_VERSION, revision=revision)
+    def _commit(self, change: ManifestChange | None = None) -> int:
+        """Write ``change`` (nothing: just bump the revision); returns the new revision."""
+        info: dict[str, Any] = {"version": MANIFEST_VERSION}
         if self.vectors:
-            raw.update(embedding_model=self.embedder.name, embedding_backend=self.embedder.backend)
-        self.meta.write_manifest(json.dumps(raw, ensure_ascii=False), revision)
+            info.update(embedding_model=self.embedder.name, embedding_backend=self.embedder.backend)
+        return self.meta.commit(change or ManifestChange(), info)
 
     # -- writes -----------------------------------------------------------------------
     def put_articles(
@@ -417,12 +534,7 @@ class Store:
                     "signature": sig,
                 }
 
-            def update(raw: dict[str, Any]) -> None:
-                raw["documents"].update(entries)
-                for doc_id in entries:
-                    raw["aliases"].pop(doc_id, None)
-
-            self._update_manifest(update)
+            self._commit(ManifestChange(docs=entries, drop_aliases=list(entries)))
 
     def add_alias(self, article: Article, canonical: str) -> None:
         """Record ``article`` as another outlet's copy of the indexed article ``canonical``."""
@@ -431,11 +543,8 @@ class Store:
             "canonical": canonical,
         }
 
-        def update(raw: dict[str, Any]) -> None:
-            raw["aliases"][article.doc_id] = entry
-
         with self._lock:
-            self._update_manifest(update)
+            self._commit(ManifestChange(aliases={article.doc_id: entry}))
 
     def remove_article(self, doc_id: str) -> list[str]:
         """Delete an article (or an alias) and its chunks.
@@ -443,23 +552,18 @@ class Store:
         Removing an indexed article also forgets the copies recorded as its aliases, so that
         a later ingest of their files indexes one of them in its place. Returns what was removed.
         """
-        removed: list[str] = []
-
-        def update(raw: dict[str, Any]) -> None:
-            if raw["documents"].pop(doc_id, None) is not None:
-                removed.append(doc_id)
-                for alias, entry in list(raw["aliases"].items()):
-                    if entry["canonical"] == doc_id:
-                        del raw["aliases"][alias]
-                        removed.append(alias)
-            elif raw["aliases"].pop(doc_id, None) is not None:
-                removed.append(doc_id)
-
         with self._lock:
+            docs, aliases, _ = self.meta.read_all()
+            change = ManifestChange()
+            if doc_id in docs:
+                copies = [a for a, e in aliases.items() if e["canonical"] == doc_id]
+                change = ManifestChange(drop_docs=[doc_id], drop_aliases=copies)
+            elif doc_id in aliases:
+                change = ManifestChange(drop_aliases=[doc_id])
             self.collection.delete(where={"doc_id": doc_id})
             self.meta.delete_article(doc_id)
-            self._update_manifest(update)
-        return removed
+            self._commit(change)
+        return change.drop_docs + change.drop_aliases
 
     # -- reads ------------------------------------------------------------------------
     def article(self, doc_id: str) -> Article | None:

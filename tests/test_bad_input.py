@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths
-from rag.store import Store
+from rag.store import FileMeta, Store
 from tests.conftest import ROOT
 from tests.helpers.pdf import make_pdf
 
@@ -133,13 +133,10 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, real_embedder):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    manifest = home / "manifest.json"
+    manifest = FileMeta(home)
     deadline = time.time() + 300
     while time.time() < deadline and proc.poll() is None:
-        if (
-            manifest.exists()
-            and len(json.loads(manifest.read_text() or "{}").get("documents", {})) > 0
-        ):
+        if manifest.path.exists() and manifest.read_all()[0]:  # a first group is recorded
             break
         time.sleep(0.02)
     assert proc.poll() is None, "ingest finished before it could be killed"

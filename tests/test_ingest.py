@@ -1,3 +1,4 @@
+import json
 import shutil
 
 import pytest
@@ -166,8 +167,8 @@ def test_queries_do_not_reparse_the_manifest(tmp_path, store_settings, fake_embe
     store = Store(store_settings, fake_embedder)
     doc = next(iter(store.documents()))
     reads = []
-    real = store.meta.read_manifest
-    monkeypatch.setattr(store.meta, "read_manifest", lambda: reads.append(1) or real())
+    real = store.meta.read_all
+    monkeypatch.setattr(store.meta, "read_all", lambda: reads.append(1) or real())
     for _ in range(3):
         assert store.revision >= 1 and doc in store.documents()
         store.carried_by(doc)
@@ -200,3 +201,31 @@ def test_large_index_rebuilds_bm25_in_the_background(tmp_path, store_settings, f
     assert (
         fresh and after is not before and {c.doc_id for c in after.chunks} == {hits[0].chunk.doc_id}
     )
+
+
+def test_an_old_single_file_manifest_is_imported_once(tmp_path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from rag.store import ChromaMeta, FileMeta
+
+    legacy = {
+        "version": 1,
+        "revision": 7,
+        "documents": {"doc-a": {"title": "A", "chunks": 2}},
+        "aliases": {"doc-b": {"title": "B", "canonical": "doc-a"}},
+    }
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "manifest.json").write_text(json.dumps(legacy))
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    server_side = ChromaMeta(client, f"legacy{tmp_path.name[-8:]}")
+    server_side.collection.upsert(
+        ids=["manifest"], documents=[json.dumps(legacy)], embeddings=[[1.0]]
+    )
+    for meta in (FileMeta(home), server_side):
+        docs, aliases, info = meta.read_all()
+        assert (docs, aliases, info["revision"]) == (legacy["documents"], legacy["aliases"], 7)
+        assert meta.read_revision() == 7
+    assert not (home / "manifest.json").exists()
+    assert server_side.collection.get(ids=["manifest"])["ids"] == []
