@@ -176,7 +176,9 @@ def _build_index(n: int, home: str) -> float:
     return time.perf_counter() - t0
 
 
-def bench_retrieval(n: int, queries: int = 200, warmup: int = 50) -> dict[str, Any]:
+def bench_retrieval(
+    n: int, queries: int = 200, warmup: int = 50, reuse: Path | None = None
+) -> dict[str, Any]:
     """Dense, BM25 and fused latency at ``n`` synthetic chunks; memory and disk.
 
     The index is built by a child process and opened here, as the UI opens what ingest built;
@@ -188,9 +190,13 @@ def bench_retrieval(n: int, queries: int = 200, warmup: int = 50) -> dict[str, A
     from rag.retrieval import HybridRetriever
     from rag.store import Store
 
-    home = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
-    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-        insert_s = pool.submit(_build_index, n, str(home)).result()
+    insert_s: float | None = None
+    if reuse is not None:  # an index an earlier run built for this size (same generator)
+        home = reuse
+    else:
+        home = Path(tempfile.mkdtemp(prefix=f"bench-{n}-"))
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            insert_s = pool.submit(_build_index, n, str(home)).result()
     rss0 = _rss_mb()
     enc = _RandomEncoder()
     store = Store(Settings(home=home), enc)
@@ -219,7 +225,7 @@ def bench_retrieval(n: int, queries: int = 200, warmup: int = 50) -> dict[str, A
             fused.append(f)
     return {
         "chunks": n,
-        "insert_per_s": n / insert_s,
+        "insert_per_s": n / insert_s if insert_s else None,
         "bm25_build_s": bm25_build_s,
         "dense_ms": _summary(dense),
         "bm25_ms": _summary(lexical),
@@ -315,6 +321,13 @@ def main() -> None:
     p.add_argument("--qa", default="tests/data/seed_qa.jsonl")
     p.add_argument("--out", default="bench-results.json")
     p.add_argument("--only", default="ingest,embeddings,retrieval,recall,answers")
+    p.add_argument(
+        "--reuse",
+        action="append",
+        default=[],
+        metavar="N=DIR",
+        help="query the index an earlier run built for size N in DIR instead of building it",
+    )
     args = p.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     only = set(args.only.split(","))
@@ -338,14 +351,16 @@ def main() -> None:
             )
     if "retrieval" in only:
         results["retrieval"] = []
+        reuse = {int(k): Path(v) for k, v in (x.split("=", 1) for x in args.reuse)}
         for n in [int(x) for x in args.sizes.split(",")]:
-            r = bench_retrieval(n)
+            r = bench_retrieval(n, reuse=reuse.get(n))
             results["retrieval"].append(r)
+            ins = f"{r['insert_per_s']:.0f}/s" if r["insert_per_s"] else "(index reused)"
             print(
                 f"retrieval @ {n}: dense p50/p95/p99 {r['dense_ms']['p50']:.1f}/{r['dense_ms']['p95']:.1f}/"
                 f"{r['dense_ms']['p99']:.1f} ms; bm25 {r['bm25_ms']['p50']:.1f}/{r['bm25_ms']['p95']:.1f}/"
                 f"{r['bm25_ms']['p99']:.1f} ms; fused {r['fused_ms']['p50']:.1f}/{r['fused_ms']['p95']:.1f}/"
-                f"{r['fused_ms']['p99']:.1f} ms; insert {r['insert_per_s']:.0f}/s; RSS {r['rss_mb']:.0f} MB; "
+                f"{r['fused_ms']['p99']:.1f} ms; insert {ins}; RSS {r['rss_mb']:.0f} MB; "
                 f"disk {r['disk_mb']:.0f} MB",
                 flush=True,
             )
