@@ -135,7 +135,7 @@ class FileMeta:
 
     def read_revision(self) -> int | None:
         """The revision (None before the first write)."""
-        if not self.path.exists():
+        if not self.path.exists() and not (self.home / "manifest.json").exists():
             return None
         with closing(self._connect()) as db:
             row = db.execute("SELECT value FROM info WHERE key = 'revision'").fetchone()
