@@ -47,6 +47,14 @@ def question_type(question: str) -> QuestionType:
     q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bdeath toll\b|\bhow old\b|\bhow long\b", q):
         return "number"
+    if re.search(  # "what is the population of ...", "what was the turnout ..."
+        r"\b(what|which) (is|was|are|were|'s)( the| its| their)? "
+        r"((total|estimated|current|official|overall|annual|average|death) )?"
+        r"(population|size|area|total|budget|cost|price|amount|percentage|proportion|rate|"
+        r"height|length|distance|age|salary|turnout|toll|casualties|strength)\b",
+        q,
+    ):
+        return "number"
     if re.search(
         r"^\W*when\b|\bwhat (year|date|day|month)\b|\bin (what|which) year\b|\bsince when\b", q
     ):

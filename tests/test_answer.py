@@ -128,3 +128,23 @@ def test_empty_question_is_an_error(indexed, fake_embedder):
     a, _ = _assistant(indexed, fake_embedder)
     with pytest.raises(ValueError, match="empty"):
         a.ask("   ")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the population of Mali?", "number"),
+        ("What was the estimated death toll in Moura?", "number"),
+        ("What is the annual budget of MINUSMA?", "number"),
+        ("What is the Stone Age?", "other"),
+        ("What is the capital of Mali?", "other"),
+        ("What was the turnout in the referendum?", "number"),
+    ],
+)
+def test_quantity_questions_need_a_number(question, kind):
+    from rag.evidence import question_type, type_fits
+
+    assert question_type(question) == kind
+    if kind == "number":  # a sentence without a figure cannot answer it
+        assert not type_fits(kind, question, "Many complain of marginalisation by the government.")
+        assert type_fits(kind, question, "It has about 22 million inhabitants, the census said.")
