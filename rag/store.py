@@ -297,6 +297,14 @@ class ChromaMeta:
             self.collection.delete(ids=ids)
 
 
+def _chunks(ids: list[str], documents: Any, metadatas: Any) -> dict[str, Chunk]:
+    """Id -> Chunk from the parallel lists a Chroma get/query returns."""
+    return {
+        cid: Chunk.from_record(cid, doc, dict(meta))
+        for cid, doc, meta in zip(ids, documents, metadatas, strict=True)
+    }
+
+
 def connect(settings: Settings) -> Any:
     """A Chroma client: ``HttpClient`` when ``chroma_url`` is set, else embedded."""
     import chromadb
@@ -583,8 +591,7 @@ class Store:
             ids = got["ids"]
             if not ids:
                 return
-            for cid, doc, meta in zip(ids, got["documents"], got["metadatas"], strict=True):
-                yield Chunk.from_record(cid, doc, dict(meta))
+            yield from _chunks(ids, got["documents"], got["metadatas"]).values()
             offset += len(ids)
 
     def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
@@ -592,10 +599,7 @@ class Store:
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        return {
-            cid: Chunk.from_record(cid, doc, dict(meta))
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        }
+        return _chunks(got["ids"], got["documents"], got["metadatas"])
 
     def search(
         self,
@@ -618,15 +622,12 @@ class Store:
             include=["distances"] if known is not None else ["documents", "metadatas", "distances"],
         )
         ids, distances = res["ids"][0], res["distances"][0]
-        chunks: dict[str, Chunk] = {}
-        if known is not None:
-            chunks = {cid: known[cid] for cid in ids if cid in known}
-            missing = [cid for cid in ids if cid not in chunks]
-            if missing:  # written since ``known`` was built
-                chunks.update(self.get_chunks(missing))
+        if known is None:
+            chunks = _chunks(ids, res["documents"][0], res["metadatas"][0])
         else:
-            for cid, doc, meta in zip(ids, res["documents"][0], res["metadatas"][0], strict=True):
-                chunks[cid] = Chunk.from_record(cid, doc, dict(meta))
+            chunks = {cid: known[cid] for cid in ids if cid in known}
+            # written since ``known`` was built
+            chunks.update(self.get_chunks([cid for cid in ids if cid not in chunks]))
         return [
             Hit(chunks[cid], 1.0 - float(dist))
             for cid, dist in zip(ids, distances, strict=True)
