@@ -2,17 +2,22 @@
 
 Only http/https; hosts that resolve to private, loopback, link-local or reserved addresses are
 refused unless ``allow_private`` (tests serve pages from 127.0.0.1); every redirect hop is
-checked the same way; responses are capped in size and time.
+checked the same way, and every connection goes to the address it checked (no DNS rebinding);
+responses are capped in size and time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlparse
 
+import httpcore
 import httpx
 
 from ingest.loaders import LoadError, article_from_html, decode, make_article, metadata
@@ -38,33 +43,84 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
+def _resolve(host: str, port: int, allow_private: bool) -> list[str]:
+    """The addresses ``host`` resolves to.
+
+    Raises:
+        LoadError: the name does not resolve, or (unless ``allow_private``) one of its addresses
+            is private, loopback, link-local, reserved or multicast.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as e:
+        raise LoadError(f"cannot resolve {host} ({e.strerror})") from e
+    addresses = [str(info[4][0]) for info in infos]
+    for ip in map(ipaddress.ip_address, [] if allow_private else addresses):
+        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
+            raise LoadError(
+                f"{host} resolves to a private or local address ({ip}): refused; pass "
+                f"--allow-private to fetch from your own network"
+            )
+    return addresses
+
+
 def _check_host(url: str, allow_private: bool) -> None:
+    """Refuse non-http(s) URLs, URLs without a host and (early) hosts with private addresses."""
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https"):
         raise LoadError(f"only http and https URLs are fetched, not {parsed.scheme!r}")
     host = parsed.hostname
     if not host:
         raise LoadError("the URL has no host")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, parsed.port or 80, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as e:
-        raise LoadError(f"cannot resolve {host} ({e.strerror})") from e
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise LoadError(
-                f"{host} resolves to a private or local address ({ip}): refused; pass "
-                f"--allow-private to fetch from your own network"
-            )
+    if not allow_private:
+        _resolve(host, parsed.port or 80, allow_private=False)
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """The httpcore network backend, connecting only to addresses it has just checked."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        """Resolve ``host`` once, check every address and connect to a checked IP."""
+        # Pinned: connecting by name would resolve it again, and a DNS answer that changes after
+        # the check (DNS rebinding) would reach a private address. The Host header and the TLS
+        # server name still carry ``host``: httpcore takes them from the URL, not from here.
+        *others, last = _resolve(host, port, self.allow_private)
+        for ip in others:  # like socket.create_connection: try each address in turn
+            with contextlib.suppress(httpcore.ConnectError, httpcore.ConnectTimeout):
+                return super().connect_tcp(ip, port, timeout, local_address, socket_options)
+        return super().connect_tcp(last, port, timeout, local_address, socket_options)
+
+
+def _transport(allow_private: bool) -> httpx.HTTPTransport:
+    """The default httpx transport over a connection pool that uses ``_PinnedBackend``."""
+    transport = httpx.HTTPTransport()
+    # httpx 0.28 has no network-backend option: swap in a pool that has one
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(), network_backend=_PinnedBackend(allow_private)
+    )
+    return transport
 
 
 def fetch(url: str, settings: IngestSettings, *, allow_private: bool = False) -> Fetched:
     """GET ``url`` with redirects checked hop by hop, a timeout and a size cap."""
     cap = int(settings.max_fetch_mb * 1024 * 1024)
+    # a refused address raises LoadError inside the transport: httpx re-raises exceptions that
+    # are not httpcore's unchanged, so it reaches the caller with its message
     with httpx.Client(
-        timeout=settings.fetch_timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+        transport=_transport(allow_private),
+        timeout=settings.fetch_timeout,
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
     ) as client:
         for _hop in range(6):
             _check_host(url, allow_private)

@@ -2,10 +2,12 @@
 
 import functools
 import http.server
+import socket
 import threading
 
 import pytest
 
+from ingest.loaders import LoadError
 from ingest.pipeline import ingest_paths
 from ingest.web import fetch
 from rag.settings import IngestSettings
@@ -34,10 +36,21 @@ FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Sahel Wire</ti
 
 
 @pytest.fixture
-def server(tmp_path):
+def hosts():
+    """The Host header of every request the test server received."""
+    return []
+
+
+@pytest.fixture
+def server(tmp_path, hosts):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            hosts.append(self.headers.get("Host"))
+            super().do_GET()
+
     (tmp_path / "page.html").write_text(PAGE)
     (tmp_path / "big.html").write_text("<html><body>" + "x" * 2_000_000 + "</body></html>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler = functools.partial(Handler, directory=str(tmp_path))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     (tmp_path / "feed.xml").write_text(FEED.format(base=base, long=LONG))
@@ -73,8 +86,6 @@ def test_private_addresses_are_refused_by_default(server, settings, fake_embedde
 
 
 def test_only_http_and_size_cap(server):
-    from ingest.loaders import LoadError
-
     with pytest.raises(LoadError, match="only http and https"):
         fetch("file:///etc/passwd", IngestSettings(), allow_private=True)
     with pytest.raises(LoadError, match="over 1 MB"):
@@ -93,3 +104,44 @@ def test_feed_entries_are_ingested_and_summaries_fetched(server, settings, fake_
         ("Kidal convoy attacked", "2024-09-02", "Sahel Wire"),  # summary only: page fetched
         ("Mopti market reopens", "2024-09-03", "Sahel Wire"),  # full text in the feed
     ]
+
+
+def fake_dns(monkeypatch, name, *answers):
+    """Make ``name`` resolve to each of ``answers`` in turn; returns the answers not yet given."""
+    real, left = socket.getaddrinfo, list(answers)
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        assert left, f"{name} was resolved more often than expected"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (left.pop(0), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return left
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "[::1]", "10.0.0.1", "169.254.169.254", "[::ffff:127.0.0.1]"]
+)
+def test_private_hosts_are_refused(host):
+    with pytest.raises(LoadError, match=r"private or local address .*--allow-private"):
+        fetch(f"http://{host}/page.html", IngestSettings())
+
+
+def test_dns_rebinding_after_the_check_is_refused(server, hosts, monkeypatch):
+    port = server.rsplit(":", 1)[1]
+    # checked: a public address; connected: the local server, unless the address is pinned
+    left = fake_dns(monkeypatch, "news.example.test", "93.184.216.34", "127.0.0.1")
+    with pytest.raises(
+        LoadError, match=r"^news\.example\.test resolves to .* \(127\.0\.0\.1\).*--allow-private"
+    ):
+        fetch(f"http://news.example.test:{port}/page.html", IngestSettings())
+    assert (left, hosts) == ([], [])
+
+
+def test_connection_goes_to_the_resolved_address_with_the_hostname(server, hosts, monkeypatch):
+    port = server.rsplit(":", 1)[1]
+    left = fake_dns(monkeypatch, "news.example.test", "127.0.0.1")  # a second lookup fails
+    got = fetch(f"http://news.example.test:{port}/page.html", IngestSettings(), allow_private=True)
+    assert "Kidal convoy attacked" in got.body.decode()
+    assert (left, hosts) == ([], [f"news.example.test:{port}"])
