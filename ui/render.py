@@ -5,19 +5,38 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from urllib.parse import quote
 
 from rag.models import Answer, Citation
 
 ArticleText = Callable[[str], str]
 
 
-def _md_escape(text: str) -> str:
-    """Text shown literally by the chat's Markdown.
+_MD_SYNTAX = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>&~]")
+# What an http(s) URL may keep as is inside ``<...>``; anything else is percent-encoded.
+_URL_UNSAFE = re.compile(r"[^\w\-.~:/?#@!$&+,;=%]")
+
+
+def _md_escape(text: str, *, entities: bool = False) -> str:
+    r"""Text shown literally by Markdown.
 
     Every syntax character is backslash-escaped, so ``<script>`` arrives as text, never as a
-    tag (the chat also sanitises its HTML).
+    tag (the chat also sanitises its HTML). With ``entities``, ``<``, ``>`` and ``&`` become
+    HTML entities instead: every Markdown flavour shows those as text, while some
+    (Markdown.pl, Python-Markdown) do not honour ``\<``.
     """
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>&~])", r"\\\1", text)
+
+    def one(m: re.Match[str]) -> str:
+        if entities and m[0] in "<>&":
+            return html.escape(m[0], quote=False)
+        return "\\" + m[0]
+
+    return _MD_SYNTAX.sub(one, text)
+
+
+def _is_http(url: str) -> bool:
+    """Only http(s) URLs become links; any other scheme (``javascript:``) stays text."""
+    return url.startswith(("http://", "https://"))
 
 
 def answer_markdown(answer: Answer) -> str:
@@ -29,7 +48,8 @@ def answer_markdown(answer: Answer) -> str:
         marks = " ".join(f"[\\[{n}\\]](#src-{n})" for n in s.citations)
         flag = "" if s.supported else " ⚠ *not verified against its source*"
         parts.append(f"{_md_escape(s.text)} {marks}{flag}")
-    return " ".join(parts)
+    notes = "".join(f"\n\n*({_md_escape(n)})*" for n in answer.notes)
+    return " ".join(parts) + notes
 
 
 def draft_markdown(draft: str) -> str:
@@ -38,17 +58,35 @@ def draft_markdown(draft: str) -> str:
 
 
 def answer_as_markdown(answer: Answer | None) -> str:
-    """The answer with its references, for copying into notes or a report."""
+    """The answer with its references, for copying into notes or a report.
+
+    Everything that comes from the question or the articles (the answer quotes them) is
+    escaped and kept on one line, so no Markdown or HTML renderer makes a tag, an image or a
+    link out of it; the only links are the http(s) URLs of the sources, as ``<url>``.
+    """
     if answer is None:
         return ""
-    lines = [f"**Q:** {answer.question}", "", answer.answer]
+
+    def text(s: str) -> str:
+        return _md_escape(" ".join(s.split()), entities=True)
+
+    lines = [f"**Q:** {text(answer.question)}", "", text(answer.answer)]
+    lines += [f"*({text(n)})*" for n in answer.notes]
     if answer.citations:
-        lines += ["", "**Sources**"]
+        lines += ["", "**Sources**", ""]
     for c in answer.citations:
-        meta = ", ".join(x for x in (c.source, c.published, f"p. {c.page}" if c.page else "") if x)
-        link = f" <{c.url}>" if c.url else ""
-        also = f" (also carried by {', '.join(c.carried_by)})" if c.carried_by else ""
-        lines.append(f"[{c.n}] {c.title or c.doc_id} — {meta}{also}{link}: “{c.sentence}”")
+        meta = ", ".join(
+            text(x) for x in (c.source, c.published, f"p. {c.page}" if c.page else "") if x
+        )
+        meta = f" — {meta}" if meta else ""
+        also = f" (also carried by {text(', '.join(c.carried_by))})" if c.carried_by else ""
+        if _is_http(c.url):
+            link = f" <{_URL_UNSAFE.sub(lambda m: quote(m[0]), c.url)}>"
+        else:
+            link = f" {text(c.url)}" if c.url.strip() else ""
+        cited = c.sentence or c.text
+        quoted = f": “{text(cited)}”" if cited.strip() else ""
+        lines.append(f"{c.n}. {text(c.title or c.doc_id)}{meta}{also}{link}{quoted}")
     return "\n".join(lines)
 
 
@@ -92,7 +130,7 @@ def sources_html(answer: Answer | None, article_text: ArticleText | None = None)
     for doc_id, cites in groups.items():
         first = cites[0]
         title = html.escape(first.title or doc_id)
-        if first.url.startswith(("http://", "https://")):
+        if _is_http(first.url):
             title = (
                 f"<a href='{html.escape(first.url, quote=True)}' target='_blank' "
                 f"rel='noopener noreferrer'>{title}</a>"
