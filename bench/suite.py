@@ -271,46 +271,85 @@ def bench_recall(clapnq: Path, limit: int = 10000) -> dict[str, Any]:
 
 
 # -- 4. answer latency (ours, embedded LLM) and the naive peer, seed QA ------------------------
-def bench_answers(qa: Path) -> dict[str, Any]:
-    """Time to first token and to the verified answer; the naive peer on the same questions."""
-    from ingest.pipeline import ingest_paths
-    from rag.answer import Assistant
-    from rag.baseline import NaiveRAG
-    from rag.embeddings import get_embedder
-    from rag.evaluate import load_qa
+def _answer_times(assistant: Any, questions: list[str]) -> dict[str, Any]:
+    """Median/p95 seconds to the first draft token (or refusal) and to the verified answer."""
     from rag.models import Answer
 
-    settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-answers-")))
-    embedder = get_embedder()
-    ingest_paths(["corpus"], settings=settings, embedder=embedder)
-    assistant = Assistant(settings, embedder=embedder)
-    llm = assistant.llm
-    items = load_qa(qa)
-    assistant.ask(items[0].question)  # warm-up
-    ttft, final, naive_s = [], [], []
-    for it in items:
+    assistant.ask(questions[0])  # warm-up (loads the model, starts the worker)
+    ttft, final = [], []
+    for q in questions:
         t0 = time.perf_counter()
         first = None
-        for x in assistant.ask_stream(it.question):
+        for x in assistant.ask_stream(q):
             if first is None:
                 first = time.perf_counter() - t0  # first draft token, or the refusal
             if isinstance(x, Answer):
                 final.append(time.perf_counter() - t0)
         ttft.append(first or 0.0)
-    store = assistant.store
-    naive = NaiveRAG(
-        [a for d in store.documents() if (a := store.article(d))], embedder=embedder, llm=llm
-    )
-    for it in items:
-        t0 = time.perf_counter()
-        naive.ask(it.question)
-        naive_s.append(time.perf_counter() - t0)
     return {
-        "questions": len(items),
         "ttft_s": {"median": statistics.median(ttft), "p95": _pct(ttft, 95)},
         "final_s": {"median": statistics.median(final), "p95": _pct(final, 95)},
+    }
+
+
+def bench_answers(qa: Path) -> dict[str, Any]:
+    """First token and verified answer: LLM in a worker (default) and in process; naive peer."""
+    from ingest.pipeline import ingest_paths
+    from rag.answer import Assistant
+    from rag.baseline import NaiveRAG
+    from rag.embeddings import get_embedder
+    from rag.evaluate import load_qa
+
+    settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-answers-")))
+    embedder = get_embedder()
+    ingest_paths(["corpus"], settings=settings, embedder=embedder)
+    questions = [it.question for it in load_qa(qa)]
+    assistant = Assistant(settings, embedder=embedder)
+    worker = _answer_times(assistant, questions)
+    in_process = settings.model_copy(deep=True)
+    in_process.llm.isolate = False
+    inproc = _answer_times(Assistant(in_process, embedder=embedder), questions)
+    naive_s = []
+    store = assistant.store
+    naive = NaiveRAG(
+        [a for d in store.documents() if (a := store.article(d))],
+        embedder=embedder,
+        llm=assistant.llm,
+    )
+    for q in questions:
+        t0 = time.perf_counter()
+        naive.ask(q)
+        naive_s.append(time.perf_counter() - t0)
+    return {
+        "questions": len(questions),
+        **worker,
+        "in_process": inproc,
         "naive_final_s": {"median": statistics.median(naive_s), "p95": _pct(naive_s, 95)},
     }
+
+
+def bench_llm(runs: int = 5, tokens: int = 64) -> dict[str, Any]:
+    """Generation speed of the bundled GGUF with llama.cpp's extra buffer types off and on."""
+    from rag.llm import default_gguf
+    from rag.llm_worker import load_llama
+
+    prompt = "Write a short report about the weather in Bamako, Mali, in July." * 2
+    out: dict[str, Any] = {}
+    for extra in (False, True):
+        llama = load_llama(str(default_gguf()), n_ctx=2048, n_threads=None, extra_bufts=extra)
+        assert bool(llama.model_params.use_extra_bufts) is extra
+        llama.create_completion(prompt, max_tokens=8)  # warm-up
+        speeds = []
+        for i in range(runs):
+            llama.reset()
+            t0 = time.perf_counter()
+            r = llama.create_completion(prompt, max_tokens=tokens, temperature=0.7, seed=i)
+            speeds.append(r["usage"]["completion_tokens"] / (time.perf_counter() - t0))
+        out["extra_bufts_on" if extra else "extra_bufts_off"] = {
+            "tokens_per_s_median": statistics.median(speeds)
+        }
+        llama.close()
+    return out
 
 
 def main() -> None:
@@ -320,7 +359,7 @@ def main() -> None:
     p.add_argument("--clapnq", default="../shared/data/clapnq")
     p.add_argument("--qa", default="tests/data/seed_qa.jsonl")
     p.add_argument("--out", default="bench-results.json")
-    p.add_argument("--only", default="ingest,embeddings,retrieval,recall,answers")
+    p.add_argument("--only", default="ingest,embeddings,retrieval,recall,answers,llm")
     p.add_argument(
         "--reuse",
         action="append",
@@ -377,6 +416,24 @@ def main() -> None:
             f"(p95 {r['ttft_s']['p95']:.2f}); final median {r['final_s']['median']:.2f} s "
             f"(p95 {r['final_s']['p95']:.2f}); naive peer final median "
             f"{r['naive_final_s']['median']:.2f} s (p95 {r['naive_final_s']['p95']:.2f})",
+            flush=True,
+        )
+        ip = r["in_process"]
+        print(
+            f"  LLM in this process instead of the worker: TTFT median "
+            f"{ip['ttft_s']['median']:.2f} s (p95 {ip['ttft_s']['p95']:.2f}); final median "
+            f"{ip['final_s']['median']:.2f} s (p95 {ip['final_s']['p95']:.2f}) -> worker/in-process "
+            f"TTFT x{r['ttft_s']['median'] / ip['ttft_s']['median']:.2f}, final "
+            f"x{r['final_s']['median'] / ip['final_s']['median']:.2f}",
+            flush=True,
+        )
+    if "llm" in only:
+        results["llm"] = r = bench_llm()
+        off, on = r["extra_bufts_off"], r["extra_bufts_on"]
+        print(
+            f"llm generation (bundled GGUF, 64 tokens): extra buffer types off "
+            f"{off['tokens_per_s_median']:.1f} tok/s, on {on['tokens_per_s_median']:.1f} tok/s "
+            f"-> off/on x{off['tokens_per_s_median'] / on['tokens_per_s_median']:.2f}",
             flush=True,
         )
     Path(args.out).write_text(json.dumps(results, indent=1))

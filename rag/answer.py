@@ -7,6 +7,7 @@ quoted verbatim. When no evidence sentence can answer, the answer is a refusal.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -18,6 +19,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
 from rag.embeddings import get_embedder
+from rag.errors import LLMCrashedError
 from rag.evidence import PRONOUN_START as _PRONOUN_START
 from rag.evidence import question_type, select_evidence
 from rag.llm import make_chat_model
@@ -36,6 +38,11 @@ from rag.text import (
     words,
 )
 from rag.verify import check_support, clause_spans
+
+log = logging.getLogger(__name__)
+
+QUOTES_ONLY = "showing quoted evidence"
+LLM_STOPPED = f"the language model stopped; {QUOTES_ONLY}"
 
 History = list[Any]  # [(user, assistant)] pairs or [{"role": ..., "content": ...}] messages
 
@@ -192,10 +199,14 @@ class Assistant:
             )
             return
         draft = ""
-        for draft in self._draft(question, selected):
+        notes: list[str] = []
+        for draft in self._draft(question, selected, notes):
             yield draft
+        if notes:  # the model failed mid-answer: its partial draft is dropped, quotes answer
+            draft = ""
         sentences = self._compose(question, draft, selected)
         answer = self._cite(question, sentences, selected, results, texts)
+        answer.notes = notes
         answer.standalone_question = standalone.query
         answer.seconds = round(time.perf_counter() - t0, 3)
         yield answer
@@ -210,18 +221,29 @@ class Assistant:
                     out[r.chunk.doc_id] = art.text
         return out
 
-    def _draft(self, question: str, evidence: list[Evidence]) -> Iterator[str]:
-        """The LLM's draft, growing token by token (nothing without an LLM)."""
+    def _draft(self, question: str, evidence: list[Evidence], notes: list[str]) -> Iterator[str]:
+        """The LLM's draft, growing token by token (nothing without an LLM).
+
+        A model that fails adds a note to ``notes`` instead of raising: the answer then rests
+        on verified quotes alone, which never needed the model.
+        """
         llm = self.llm
         if llm is None:
             return
         chain = ANSWER_PROMPT | llm | StrOutputParser()
         draft = ""
-        for piece in chain.stream(
-            {"question": question, "evidence": format_evidence([e.text for e in evidence])}
-        ):
-            draft += str(piece)
-            yield draft
+        try:
+            for piece in chain.stream(
+                {"question": question, "evidence": format_evidence([e.text for e in evidence])}
+            ):
+                draft += str(piece)
+                yield draft
+        except LLMCrashedError as e:
+            log.warning("%s; answering with quoted evidence", e)
+            notes.append(LLM_STOPPED)
+        except Exception as e:  # any backend failure (server down, bad reply...): same fallback
+            log.warning("the language model failed: %s", e, exc_info=True)
+            notes.append(f"the language model failed ({type(e).__name__}); {QUOTES_ONLY}")
 
     def _compose(
         self, question: str, draft: str, evidence: list[Evidence]

@@ -17,6 +17,8 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         print(answer.model_dump_json(indent=1))
         return 0
     print(answer.answer)
+    for note in answer.notes:
+        print(f"({note})")
     for c in answer.citations:
         page = f"p. {c.page}" if c.page else ""
         meta = ", ".join(x for x in (c.source, c.published, c.title, page) if x)
@@ -130,7 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument(
         "--no-llm", action="store_true", help="quotes only (evidence selection and refusals)"
     )
+    sub.add_parser(
+        "doctor",
+        help="check Python, CPU, packages, models, the index and a one-token LLM run",
+    )
     args = parser.parse_args(argv)
+    if args.command == "doctor":
+        from rag import doctor
+
+        return 1 if doctor.run().problems else 0
     if args.command is None:
         from rag.settings import get_settings
 

@@ -5,6 +5,7 @@ RagError
  ├── IndexMismatchError      the index was built with another embedding model / dimension
  ├── ModelNotFoundError      a bundled model package is missing: names the pip command
  └── LLMError                the chat model backend failed or is misconfigured
+      └── LLMCrashedError     the model process died or hung (answers fall back to quotes)
 """
 
 from __future__ import annotations
@@ -28,3 +29,7 @@ class ModelNotFoundError(RagError):
 
 class LLMError(RagError):
     """The chat model backend could not be created or failed."""
+
+
+class LLMCrashedError(LLMError):
+    """The language model's process died or hung; answers fall back to quoted evidence."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
-import os
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
@@ -24,7 +23,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict, PrivateAttr, SecretStr
 
+from rag.cpu import has_amx
 from rag.errors import LLMError, ModelNotFoundError
+from rag.llm_worker import DEFAULT_ENGINE, LLMWorker, get_worker, load_llama
 from rag.settings import LLMSettings
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
@@ -46,20 +47,8 @@ def default_gguf() -> Path:
 
 
 @lru_cache(maxsize=2)
-def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> Any:
-    try:
-        from llama_cpp import Llama
-    except ImportError as e:  # pragma: no cover - it is a hard dependency
-        raise LLMError(
-            "llama-cpp-python is not installed: run 'pip install llama-cpp-python'"
-        ) from e
-    model = Llama(
-        model_path=path,
-        n_ctx=n_ctx,
-        n_threads=n_threads or os.cpu_count() or 2,
-        verbose=False,
-        seed=0,
-    )
+def _load_llama(path: str, n_ctx: int, n_threads: int | None, extra_bufts: bool) -> Any:
+    model = load_llama(path, n_ctx=n_ctx, n_threads=n_threads, extra_bufts=extra_bufts)
     _loaded.append(model)
     return model
 
@@ -78,7 +67,12 @@ atexit.register(_close_models)
 
 
 class ChatLlamaCpp(BaseChatModel):
-    """A minimal LangChain chat model over ``llama_cpp.Llama.create_chat_completion``."""
+    """A minimal LangChain chat model over ``llama_cpp.Llama.create_chat_completion``.
+
+    With ``isolate`` (the default) the model runs in a child process (:mod:`rag.llm_worker`):
+    a native crash raises :class:`~rag.errors.LLMCrashedError` here instead of killing the
+    caller, and the child is restarted.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -87,6 +81,10 @@ class ChatLlamaCpp(BaseChatModel):
     n_threads: int | None = None
     temperature: float = 0.0
     max_tokens: int = 120
+    extra_bufts: bool = False
+    isolate: bool = True
+    engine: str = DEFAULT_ENGINE
+    token_timeout: float = 60.0
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
@@ -98,9 +96,20 @@ class ChatLlamaCpp(BaseChatModel):
         return {"model_path": self.model_path, "temperature": self.temperature}
 
     @property
+    def worker(self) -> LLMWorker:
+        """The child process serving this model (one per model and engine per process)."""
+        config = {
+            "model_path": self.model_path,
+            "n_ctx": self.n_ctx,
+            "n_threads": self.n_threads,
+            "extra_bufts": self.extra_bufts,
+        }
+        return get_worker(config, engine=self.engine, token_timeout=self.token_timeout)
+
+    @property
     def llama(self) -> Any:
-        """The loaded model (cached per process)."""
-        return _load_llama(self.model_path, self.n_ctx, self.n_threads)
+        """The model loaded in this process (``isolate=False`` only; cached per process)."""
+        return _load_llama(self.model_path, self.n_ctx, self.n_threads, self.extra_bufts)
 
     def _params(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
         return {
@@ -112,6 +121,17 @@ class ChatLlamaCpp(BaseChatModel):
             "stop": stop or [],
         }
 
+    def _deltas(self, messages: list[BaseMessage], stop: list[str] | None) -> Iterator[str]:
+        params = self._params(messages, stop)
+        if self.isolate:
+            yield from self.worker.stream(params)
+            return
+        with self._lock:  # one llama.cpp context is not re-entrant
+            for part in self.llama.create_chat_completion(**params, stream=True):
+                delta = part["choices"][0]["delta"].get("content") or ""
+                if delta:
+                    yield delta
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -119,9 +139,7 @@ class ChatLlamaCpp(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        with self._lock:  # one llama.cpp context is not re-entrant
-            out = self.llama.create_chat_completion(**self._params(messages, stop))
-        text = out["choices"][0]["message"]["content"] or ""
+        text = "".join(self._deltas(messages, stop))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
 
     def _stream(
@@ -131,17 +149,20 @@ class ChatLlamaCpp(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        with self._lock:
-            for part in self.llama.create_chat_completion(
-                **self._params(messages, stop), stream=True
-            ):
-                delta = part["choices"][0]["delta"].get("content") or ""
-                if not delta:
-                    continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if run_manager:
-                    run_manager.on_llm_new_token(delta, chunk=chunk)
-                yield chunk
+        for delta in self._deltas(messages, stop):
+            chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+            if run_manager:
+                run_manager.on_llm_new_token(delta, chunk=chunk)
+            yield chunk
+
+
+def use_extra_bufts(setting: str) -> bool:
+    """``on``/``off`` as said; ``auto``: on unless the CPU has AMX.
+
+    SEE: https://github.com/ggml-org/llama.cpp/issues/20824 (AMX repacking segfaults in
+    ``ggml_backend_amx_mul_mat`` on some Sapphire Rapids CPUs)
+    """
+    return setting == "on" or (setting == "auto" and not has_amx())
 
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
@@ -158,6 +179,10 @@ def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
             n_threads=settings.n_threads,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
+            extra_bufts=use_extra_bufts(settings.extra_bufts),
+            isolate=settings.isolate,
+            engine=settings.engine,
+            token_timeout=settings.token_timeout,
         )
     if settings.backend == "openai":
         if not settings.base_url:

@@ -149,6 +149,11 @@ class Answer(BaseModel):
     sentences: list[AnswerSentence] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     standalone_question: str = Field("", description="The question as used for retrieval.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Said to the reader beside the answer, e.g. 'the language model stopped; "
+        "showing quoted evidence'.",
+    )
     seconds: float = 0.0
 
 

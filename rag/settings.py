@@ -131,6 +131,25 @@ class LLMSettings(BaseModel):
     max_tokens: int = Field(120, description="Tokens generated at most per answer.")
     n_ctx: int = Field(2048, description="Context window for llamacpp.")
     n_threads: int | None = Field(None, description="CPU threads for llamacpp (default: all).")
+    isolate: bool = Field(
+        True,
+        description="Run the embedded model in a child process: a native crash (llama.cpp) "
+        "then falls back to quoted evidence and restarts the child instead of killing the chat "
+        "server or the caller of ask(). false: load it in this process.",
+    )
+    extra_bufts: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="llama.cpp's extra weight buffer types (weights repacked for AMX and other "
+        "CPU kernels: 14% faster generation on an AVX-512 CPU without AMX). auto: on, unless "
+        "the CPU has AMX, where AMX repacking segfaults on some Sapphire Rapids parts.",
+    )
+    engine: str = Field(
+        "rag.llm_worker:llama_engine",
+        description="module:function that builds the engine inside the worker process.",
+    )
+    token_timeout: float = Field(
+        60.0, gt=0, description="Seconds without a new token before the worker is declared hung."
+    )
     timeout: float = Field(60.0, description="Seconds before a remote backend call fails.")
 
 

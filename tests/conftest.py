@@ -15,10 +15,25 @@ from rag.settings import Settings
 from rag.text import content_terms
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "reuters-2024-mali-tinzaouaten.txt"
 CORPUS = ROOT / "corpus"
+# The seed article as scraped; the repository's copy, so a lone clone runs every test.
+SEED = CORPUS / "reuters-2024-mali-tinzaouaten.txt"
+SEED_SHA256 = "842f1fb9ce83178267d5cd1301e7bce85573f6c171d1a63a12632bb1c1e7c3d6"
 QA = ROOT / "tests" / "data" / "seed_qa.jsonl"
+# Evaluation-only data (ClapNQ) beside the project; tests that need it skip when it is absent.
+SHARED = ROOT.parent / "shared"
+CLAPNQ = Path(os.environ.get("RAG_CLAPNQ_DIR", SHARED / "data" / "clapnq"))
+# Set by .ci/run: a test that lacks a real component (chroma CLI, chromium, llama_cpp.server)
+# fails instead of skipping, so CI cannot go green by testing less.
+REQUIRE_COMPONENTS = os.environ.get("RAG_TEST_REQUIRE_COMPONENTS", "") not in ("", "0")
+
+
+def missing_component(what: str, how: str) -> None:
+    """Skip (or, under RAG_TEST_REQUIRE_COMPONENTS=1, fail) a test that lacks a real part."""
+    if REQUIRE_COMPONENTS:
+        pytest.fail(f"{what} is missing and RAG_TEST_REQUIRE_COMPONENTS is set: {how}")
+    pytest.skip(f"{what} is missing: {how}")
+
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -113,7 +128,7 @@ def chroma_server(tmp_path_factory):
 
     exe = Path(sys.executable).with_name("chroma")
     if not exe.exists():
-        pytest.skip("the chroma CLI is not installed")
+        missing_component("the chroma CLI", "pip install chromadb in this venv")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     url = f"http://127.0.0.1:{port}"

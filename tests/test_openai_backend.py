@@ -9,7 +9,7 @@ from ingest.pipeline import ingest_paths
 from rag.answer import Assistant
 from rag.llm import default_gguf, make_chat_model
 from rag.settings import LLMSettings, Settings
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, missing_component
 from tests.helpers.servers import free_port, running
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
+    try:
+        import llama_cpp.server.app  # noqa: F401
+    except ImportError:
+        missing_component("llama_cpp.server", "pip install 'llama-cpp-python[server]'")
     port = free_port()
     cmd = [
         sys.executable,
