@@ -45,8 +45,8 @@ test-fast: install ## Unit tests only (fakes, no real models)
 	$(PY) -m pytest -m 'not slow and not ui'
 
 lint: install ## ruff check + format check
-	$(PY) -m ruff check rag ingest ui tests bench
-	$(PY) -m ruff format --check rag ingest ui tests bench
+	$(PY) -m ruff check rag ingest ui evals tests bench
+	$(PY) -m ruff format --check rag ingest ui evals tests bench
 
 typecheck: install ## mypy
 	$(PY) -m mypy

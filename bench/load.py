@@ -71,7 +71,7 @@ def _upload(url: str, path: Path) -> dict[str, object]:
 
 def clapnq_jsonl(folder: Path, out: Path) -> Path:
     """The ClapNQ gold passages as one JSONL file of articles (title, text, source)."""
-    from rag.qa_sets import load_clapnq
+    from evals.datasets import load_clapnq
 
     articles, _ = load_clapnq(folder)
     out.write_text(

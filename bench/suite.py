@@ -45,11 +45,11 @@ def _du_mb(path: Path) -> float:
 # -- 1. ingest: whole pipeline vs raw encode of the same chunks --------------------------------
 def bench_ingest(clapnq: Path) -> dict[str, Any]:
     """Chunks/s of chunk+embed+store vs raw encode() of the same chunks, same run."""
-    from rag.chunking import chunk_article
+    from evals.datasets import load_clapnq
     from rag.embeddings import get_embedder
-    from rag.indexing import index_articles
-    from rag.qa_sets import load_clapnq
-    from rag.store import Store
+    from rag.index.chunking import chunk_article
+    from rag.index.indexing import index_articles
+    from rag.index.store import Store
 
     articles, _ = load_clapnq(clapnq)
     embedder = get_embedder()
@@ -77,14 +77,14 @@ def bench_embeddings(
     clapnq: Path, backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
 ) -> dict[str, Any]:
     """Passages/s per backend on the same chunks, and gold-passage hit@5 (dense and fused)."""
-    from rag.chunking import chunk_article
+    from evals.datasets import load_clapnq
+    from evals.metrics import first_hit
+    from rag.answering.retrieval import HybridRetriever
     from rag.embeddings import Embedder
-    from rag.evaluate import first_hit
-    from rag.indexing import index_articles
-    from rag.qa_sets import load_clapnq
-    from rag.retrieval import HybridRetriever
+    from rag.index.chunking import chunk_article
+    from rag.index.indexing import index_articles
+    from rag.index.store import Store
     from rag.settings import EmbeddingSettings
-    from rag.store import Store
 
     articles, items = load_clapnq(clapnq)
     answerable = [it for it in items if it.answerable]
@@ -144,8 +144,8 @@ class _RandomEncoder:
 
 def _build_index(n: int, home: str) -> float:
     """Insert ``n`` synthetic chunks under ``home``; returns seconds (run in a child process)."""
+    from rag.index.store import Store
     from rag.models import Chunk
-    from rag.store import Store
 
     rng = random.Random(n)
     vocab = [f"w{i}" for i in range(20000)]
@@ -187,8 +187,8 @@ def bench_retrieval(
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from rag.retrieval import HybridRetriever
-    from rag.store import Store
+    from rag.answering.retrieval import HybridRetriever
+    from rag.index.store import Store
 
     insert_s: float | None = None
     if reuse is not None:  # an index an earlier run built for this size (same generator)
@@ -294,11 +294,11 @@ def _answer_times(assistant: Any, questions: list[str]) -> dict[str, Any]:
 
 def bench_answers(qa: Path) -> dict[str, Any]:
     """First token and verified answer: LLM in a worker (default) and in process; naive peer."""
+    from evals.baseline import NaiveRAG
+    from evals.metrics import load_qa
     from ingest.pipeline import ingest_paths
-    from rag.answer import Assistant
-    from rag.baseline import NaiveRAG
+    from rag.answering.assistant import Assistant
     from rag.embeddings import get_embedder
-    from rag.evaluate import load_qa
 
     settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-answers-")))
     embedder = get_embedder()
@@ -330,8 +330,8 @@ def bench_answers(qa: Path) -> dict[str, Any]:
 
 def bench_llm(runs: int = 5, tokens: int = 64) -> dict[str, Any]:
     """Generation speed of the bundled GGUF with llama.cpp's extra buffer types off and on."""
-    from rag.llm import default_gguf
-    from rag.llm_worker import load_llama
+    from rag.answering.llm import default_gguf
+    from rag.answering.llm_worker import load_llama
 
     prompt = "Write a short report about the weather in Bamako, Mali, in July." * 2
     out: dict[str, Any] = {}

@@ -10,7 +10,7 @@ from ingest.pipeline import (
     prune,
     remove_articles,
 )
-from rag.chunking import chunk_article
+from rag.index.chunking import chunk_article
 
 __all__ = [
     "FileError",

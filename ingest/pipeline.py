@@ -12,12 +12,12 @@ from tqdm import tqdm
 from ingest.loaders import SUFFIXES, LoadError, is_sidecar, load_file
 from ingest.records import RECORD_SUFFIXES, load_records
 from ingest.web import FEED_SUFFIXES, is_url, load_feed_file, load_url
-from rag.dedup import DuplicateIndex, fingerprint, signature
-from rag.embeddings import get_embedder
-from rag.indexing import index_articles
+from rag.embeddings import TextEncoder, get_embedder
+from rag.index.dedup import DuplicateIndex, fingerprint, signature
+from rag.index.indexing import index_articles
+from rag.index.store import Store
 from rag.models import Article
 from rag.settings import Settings, get_settings
-from rag.store import Store, TextEncoder
 
 ALL_SUFFIXES = SUFFIXES | RECORD_SUFFIXES | FEED_SUFFIXES
 

@@ -35,7 +35,7 @@ __all__ = [
 
 def __getattr__(name: str):  # noqa: ANN202 - lazy import keeps `import rag` light
     if name == "ask":
-        from rag.answer import ask
+        from rag.answering.assistant import ask
 
         return ask
     raise AttributeError(f"module 'rag' has no attribute {name!r}")

@@ -10,7 +10,7 @@ from rag.errors import RagError
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer import ask
+    from rag.answering.assistant import ask
 
     answer = ask(args.question, k=args.k)
     if args.json:
@@ -31,19 +31,19 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     import tempfile
 
-    from rag.answer import Assistant, get_assistant
-    from rag.evaluate import Report, evaluate, format_reports, load_qa, reports_json
+    from evals.metrics import Report, evaluate, format_reports, load_qa, reports_json
+    from rag.answering.assistant import Assistant, get_assistant
 
     if not args.qa and not args.clapnq:
         print("error: give a QA file or --clapnq DIR", file=sys.stderr)
         return 2
     tmp = None
     if args.clapnq:
+        from evals.datasets import load_clapnq
         from rag.embeddings import get_embedder
-        from rag.indexing import index_articles
-        from rag.qa_sets import load_clapnq
+        from rag.index.indexing import index_articles
+        from rag.index.store import Store
         from rag.settings import get_settings
-        from rag.store import Store
 
         articles, items = load_clapnq(args.clapnq, limit=args.limit)
         tmp = tempfile.TemporaryDirectory(prefix="rag-clapnq-")
@@ -77,7 +77,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         )
     ]
     if args.baseline == "naive":
-        from rag.baseline import NaiveRAG
+        from evals.baseline import NaiveRAG
 
         store = assistant.store
         arts = [a for d in store.documents() if (a := store.article(d)) is not None]

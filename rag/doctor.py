@@ -100,7 +100,7 @@ def check_models(report: Report, settings: Settings) -> None:
         report.problem("embedding", str(e).split(":")[0], str(e))
     if settings.llm.backend not in ("embedded", "llamacpp"):
         return
-    from rag.llm import default_gguf
+    from rag.answering.llm import default_gguf
 
     try:
         gguf = Path(settings.llm.model_path) if settings.llm.model_path else default_gguf()
@@ -125,7 +125,7 @@ def check_index(report: Report, settings: Settings) -> None:
         return
     try:
         from rag.embeddings import get_embedder
-        from rag.store import Store
+        from rag.index.store import Store
 
         store = Store(settings, get_embedder(settings.embedding), vectors=False)
         articles, chunks = len(store.documents()), store.count()
@@ -150,7 +150,7 @@ def check_llm(report: Report, settings: Settings) -> None:
     detail = f"backend {llm.backend}"
     if llm.backend in ("embedded", "llamacpp"):
         detail += f", {'worker process' if llm.isolate else 'in process'}"
-        from rag.llm import use_extra_bufts
+        from rag.answering.llm import use_extra_bufts
 
         on = use_extra_bufts(llm.extra_bufts)
         detail += f", extra buffer types {'on' if on else 'off'} ({llm.extra_bufts})"
@@ -188,7 +188,7 @@ def check_llm(report: Report, settings: Settings) -> None:
 def _llm_fix(settings: Settings) -> str:
     llm = settings.llm
     if llm.backend in ("embedded", "llamacpp"):
-        from rag.llm import use_extra_bufts
+        from rag.answering.llm import use_extra_bufts
 
         if use_extra_bufts(llm.extra_bufts):
             return "set RAG_LLM__EXTRA_BUFTS=off (weight repacking crashes some CPUs), then retry"
@@ -203,7 +203,7 @@ def _llm_fix(settings: Settings) -> str:
 def _generate_one_token() -> int:
     from langchain_core.messages import HumanMessage
 
-    from rag.llm import make_chat_model
+    from rag.answering.llm import make_chat_model
 
     model = make_chat_model(get_settings().llm)
     if model is None:

@@ -144,7 +144,7 @@ class LLMSettings(BaseModel):
         "the CPU has AMX, where AMX repacking segfaults on some Sapphire Rapids parts.",
     )
     engine: str = Field(
-        "rag.llm_worker:llama_engine",
+        "rag.answering.llm_worker:llama_engine",
         description="module:function that builds the engine inside the worker process.",
     )
     token_timeout: float = Field(

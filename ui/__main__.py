@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
     from ingest.pipeline import ingest_paths  # composition root: the UI package imports rag only
-    from rag.answer import get_assistant
+    from rag.answering.assistant import get_assistant
     from rag.errors import RagError
     from ui.app import build_demo, launch_kwargs
     from ui.corpus import Corpus

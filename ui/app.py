@@ -56,7 +56,7 @@ def build_demo(
     """Build the Gradio app; nothing heavy happens until the first question."""
     if stream_fn is None:
         if ask_fn is None:
-            from rag.answer import get_assistant
+            from rag.answering.assistant import get_assistant
 
             def stream_fn(question: str, **kw: Any) -> Iterator[str | Answer]:
                 return get_assistant().ask_stream(question, **kw)

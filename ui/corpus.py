@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rag.store import Store
+from rag.index.store import Store
 
 IngestFn = Callable[
     ..., Any

@@ -1,0 +1,106 @@
+"""Sweep the answerability thresholds over ClapNQ and the seed QA set.
+
+Whole sets, never single questions: prints refusal / false-refusal rates for each setting.
+
+    python bench/calibrate.py --clapnq ../shared/data/clapnq --seed tests/data/seed_qa.jsonl
+
+The seed set is scored against the current index ($RAG_HOME); ClapNQ gets its own index under
+--clapnq-home (built once, reused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+
+from evals.datasets import load_clapnq
+from evals.metrics import QAItem, load_qa
+from rag.answering.assistant import Assistant, condense
+from rag.answering.evidence import select_evidence
+from rag.embeddings import get_embedder
+from rag.index.indexing import index_articles
+from rag.index.store import Store
+from rag.settings import Settings, get_settings
+
+
+def signals(assistant: Assistant, items: list[QAItem]) -> list[dict]:
+    """Every scored candidate sentence per question, thresholds off."""
+    loose = assistant.settings.answer.model_copy(
+        update={"min_coverage": 0.0, "min_similarity": -1.0, "min_answerability": -1.0}
+    )
+    out = []
+    for it in items:
+        standalone = condense(it.question, None)
+        results = assistant.retriever.retrieve(standalone.query)
+        _, scored = select_evidence(
+            it.question,
+            results,
+            embedder=assistant.embedder,
+            lexical=assistant.retriever.lexical,
+            settings=loose,
+            article_text=assistant._article_texts(results),
+            extra_terms=standalone.carried,
+        )
+        out.append(
+            {
+                "answerable": it.answerable,
+                "cands": [(e.type_ok, e.coverage, e.similarity) for e in scored],
+            }
+        )
+    return out
+
+
+def rates(rows: list[dict], cov: float, sim: float, total: float) -> tuple[float, float]:
+    """(refusal on unanswerable, false refusal on answerable)."""
+
+    def answers(r: dict) -> bool:
+        return any(t and c >= cov and s >= sim and c + s >= total for t, c, s in r["cands"])
+
+    una = [r for r in rows if not r["answerable"]]
+    ans = [r for r in rows if r["answerable"]]
+    return (
+        sum(not answers(r) for r in una) / max(len(una), 1),
+        sum(not answers(r) for r in ans) / max(len(ans), 1),
+    )
+
+
+def main() -> None:
+    """Compute signals once, then sweep."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--clapnq", required=True)
+    p.add_argument("--clapnq-home", default="/tmp/rag-clapnq-calibration")
+    p.add_argument("--seed", required=True)
+    p.add_argument("--cache", default="/tmp/rag-calibration-signals.json")
+    args = p.parse_args()
+    cache = Path(args.cache)
+    if cache.exists():
+        data = json.loads(cache.read_text())
+    else:
+        embedder = get_embedder()
+        settings = Settings(home=Path(args.clapnq_home))
+        articles, items = load_clapnq(args.clapnq)
+        store = Store(settings, embedder, create=True)
+        if store.count() == 0:
+            index_articles(store, articles, settings=settings, progress=True)
+        clap = signals(Assistant(settings, embedder=embedder, use_llm=False), items)
+        seed_assistant = Assistant(get_settings(), embedder=embedder, use_llm=False)
+        seed = signals(seed_assistant, load_qa(args.seed))
+        data = {"clapnq": clap, "seed": seed}
+        cache.write_text(json.dumps(data))
+    print(
+        f"{'cov':>5} {'sim':>5} {'sum':>5} | {'clap refuse':>11} {'clap false':>10} | "
+        f"{'seed refuse':>11} {'seed false':>10}"
+    )
+    grid = itertools.product(
+        [0.3, 0.35, 0.4, 0.45, 0.5, 0.55], [0.2, 0.3, 0.4], [0.0, 0.9, 0.95, 1.0, 1.05, 1.1]
+    )
+    for cov, sim, total in grid:
+        cr, cf = rates(data["clapnq"], cov, sim, total)
+        sr, sf = rates(data["seed"], cov, sim, total)
+        print(f"{cov:5.2f} {sim:5.2f} {total:5.2f} | {cr:11.3f} {cf:10.3f} | {sr:11.3f} {sf:10.3f}")
+
+
+if __name__ == "__main__":
+    main()

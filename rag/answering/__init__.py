@@ -1,0 +1,1 @@
+"""Answering: retrieval, evidence selection, drafting, verification, composition, citation."""

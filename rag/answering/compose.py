@@ -1,0 +1,200 @@
+"""Compose the answer: verified draft sentences, verbatim quotes, and numbered citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
+from rag.answering.evidence import question_type
+from rag.answering.retrieval import Retrieved
+from rag.answering.verify import check_support, clause_spans
+from rag.embeddings import TextEncoder
+from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
+from rag.settings import AnswerSettings
+from rag.text import (
+    content_terms,
+    has_attribution,
+    numbers,
+    question_terms,
+    split_sentences,
+    words,
+)
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_CITED_CHUNK_FIELDS = {"doc_id", "title", "source", "url", "published", "text", "start", "end"}
+_PREAMBLE = re.compile(r"^\W*(the answer is|answer|according to the evidence)\s*[:,]?\s*", re.I)
+
+
+class Composed(NamedTuple):
+    """One answer sentence: its text, the evidence it cites, and how it was obtained."""
+
+    text: str
+    evidence: list[int]
+    supported: bool
+    quoted: bool
+
+
+def compose(
+    question: str,
+    draft: str,
+    evidence: list[Evidence],
+    *,
+    embedder: TextEncoder,
+    settings: AnswerSettings,
+) -> list[Composed]:
+    """The answer's sentences: the draft's verified ones, then quotes of evidence it left out.
+
+    A draft sentence is kept when it is about the question and :func:`check_support` passes
+    against what it cites (or, uncited, against one evidence sentence); every evidence the
+    answer needs (:func:`needed`) that no kept sentence cites is quoted verbatim.
+    """
+    out: list[Composed] = []
+    min_sim = settings.min_support_similarity
+    for s, e in split_sentences(draft):
+        raw = draft[s:e]
+        cited = [int(m) - 1 for m in _MARKER.findall(raw)]
+        text = _MARKER.sub("", raw).strip()
+        text = re.sub(r"\s+([.,;:!?])", r"\1", _PREAMBLE.sub("", text)).strip(' "“”')
+        if len(words(text)) < 3 or text.lower().startswith("evidence"):
+            continue
+        if not relevant(question, text, evidence, embedder=embedder, settings=settings):
+            continue
+        valid = sorted({i for i in cited if 0 <= i < len(evidence)})
+        choices = [valid] if valid else [[i] for i in range(len(evidence))]
+        for idx in choices:
+            result = check_support(
+                text,
+                [evidence[i].text for i in idx],
+                embedder=embedder,
+                min_similarity=min_sim,
+            )
+            if result.supported:
+                if not any(t == text for t, *_ in out):
+                    out.append(Composed(text, idx, True, False))
+                break
+        if len(out) >= 2:
+            break
+    # every evidence the answer needs must be represented; quote what the draft left out
+    need = needed(question, evidence)
+    cited_now = {i for _, idx, *_ in out for i in idx}
+    for i in need:
+        if i not in cited_now:
+            out.append(Composed(f"“{quote(question, evidence[i].text)}”", [i], True, True))
+    return out
+
+
+def relevant(
+    question: str,
+    sentence: str,
+    evidence: list[Evidence],
+    *,
+    embedder: TextEncoder,
+    settings: AnswerSettings,
+) -> bool:
+    """A generated sentence must be about the question, about as much as the evidence is."""
+    if not set(question_terms(question)) & set(content_terms(sentence)):
+        return False
+    vecs = embedder.encode([question, sentence])
+    floor = max(settings.min_similarity, evidence[0].similarity - 0.1)
+    return float(vecs[0] @ vecs[1]) >= floor
+
+
+def cite(
+    question: str,
+    sentences: list[Composed],
+    evidence: list[Evidence],
+    results: list[Retrieved],
+    carried_by: Callable[[str], list[str]],
+) -> Answer:
+    """Number the cited evidence in order of first use and map each number to its passage."""
+    chunks: dict[str, Chunk] = {r.chunk.id: r.chunk for r in results}
+    number_of: dict[int, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    answer_sentences: list[AnswerSentence] = []
+    for text, idx, supported, quoted in sentences:
+        ns = []
+        for i in idx:
+            if i not in number_of:
+                number_of[i] = len(number_of) + 1
+                ev = evidence[i]
+                c = chunks[ev.chunk_id]
+                citations.append(
+                    Citation(
+                        n=number_of[i],
+                        chunk_id=c.id,
+                        **c.model_dump(include=_CITED_CHUNK_FIELDS),
+                        sentence=ev.text,
+                        sentence_start=ev.start,
+                        sentence_end=ev.end,
+                        page=c.page,
+                        carried_by=carried_by(c.doc_id),
+                    )
+                )
+            ns.append(number_of[i])
+        marks = "".join(f"[{n}]" for n in ns)
+        parts.append(f"{text} {marks}")
+        answer_sentences.append(
+            AnswerSentence(text=text, citations=ns, supported=supported, quoted=quoted)
+        )
+    return Answer(
+        question=question,
+        answer=" ".join(parts),
+        citations=citations,
+        refused=False,
+        sentences=answer_sentences,
+        evidence=evidence,
+    )
+
+
+def quote(question: str, sentence: str, max_words: int = 30) -> str:
+    """The evidence verbatim, long sentences cut to the clauses that bear on the question.
+
+    Dropped clauses become "…"; kept text is copied from the sentence as it stands; a kept
+    clause keeps the clause that says who is speaking.
+    """
+    spans = clause_spans(sentence)
+    if len(words(sentence)) <= max_words or len(spans) < 2:
+        return sentence
+    parts = [sentence[a:b] for a, b in spans]
+    terms = set(question_terms(question))
+    keep = {i for i, c in enumerate(parts) if terms & set(content_terms(c))}
+    for i in sorted(keep):
+        if i > 0 and _PRONOUN_START.match(parts[i]):
+            keep.add(i - 1)  # "It said ..." needs the clause that says who "it" is
+        if not has_attribution(parts[i]):
+            j = next((j for j in range(i - 1, -1, -1) if has_attribution(parts[j])), None)
+            if j is not None:
+                keep.add(j)
+    if not keep or len(keep) == len(parts):
+        return sentence
+    runs: list[list[int]] = []
+    for i in sorted(keep):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out: list[str] = []
+    for run in runs:
+        if run[0] > 0:
+            out.append("…")
+        out.append(sentence[spans[run[0]][0] : spans[run[-1]][1]])
+    last = runs[-1][-1]
+    if last < len(parts) - 1:
+        out.append("…")
+    return " ".join(out)
+
+
+def needed(question: str, evidence: list[Evidence]) -> list[int]:
+    """Evidence the answer must show: the best, and for "how many" every distinct figure."""
+    needed = [0]
+    if question_type(question) == "number":
+        seen = numbers(evidence[0].text, include_years=False)
+        for i, ev in enumerate(evidence[1:], 1):
+            figs = numbers(ev.text, include_years=False)
+            if figs - seen:
+                needed.append(i)
+                seen |= figs
+    return needed

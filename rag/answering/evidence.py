@@ -1,0 +1,252 @@
+"""Evidence-first answering, step 1: pick the sentences that can answer, or decide none can.
+
+Signals a small stack can compute: the fused retrieval rank, question/sentence cosine
+similarity, the IDF-weighted share of the question's content words found in the sentence and
+its context, and whether the sentence holds the kind of answer the question asks for (a number
+for "how many", a date for "when", a name for "who"/"where").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from rag.answering.retrieval import LexicalIndex, Retrieved
+from rag.answering.verify import clauses
+from rag.embeddings import TextEncoder
+from rag.models import Chunk, Evidence
+from rag.settings import AnswerSettings
+from rag.text import (
+    MONTHS,
+    content_terms,
+    has_date,
+    is_year,
+    names,
+    parse_number,
+    question_terms,
+    stem,
+    words,
+)
+
+QuestionType = Literal["number", "date", "actor", "place", "other"]
+
+PRONOUN_START = re.compile(
+    r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
+)
+_AUX = frozenset(
+    "did do does were was is are have has had will would could can should been be "
+    "in at on of by for to from during".split()
+)
+
+
+def question_type(question: str) -> QuestionType:
+    """What kind of answer the question asks for."""
+    q = question.lower()
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bdeath toll\b|\bhow old\b|\bhow long\b", q):
+        return "number"
+    if re.search(  # "what is the population of ...", "what was the turnout ..."
+        r"\b(what|which) (is|was|are|were|'s)( the| its| their)? "
+        r"((total|estimated|current|official|overall|annual|average|death) )?"
+        r"(population|size|area|total|budget|cost|price|amount|percentage|proportion|rate|"
+        r"height|length|distance|age|salary|turnout|toll|casualties|strength)\b",
+        q,
+    ):
+        return "number"
+    if re.search(
+        r"^\W*when\b|\bwhat (year|date|day|month)\b|\bin (what|which) year\b|\bsince when\b", q
+    ):
+        return "date"
+    if re.search(
+        r"^\W*where\b|\b(what|which) (\w+ ){0,3}(town|city|country|region|area|place|village|"
+        r"province|base|border)\b",
+        q,
+    ):
+        return "place"
+    if re.search(
+        r"^\W*(who|whom|whose)\b|\bwhich (\w+ ){0,2}(group|groups|network|organi[sz]ation|country|countries|person|"
+        r"people|official|minister|movement|party|company|force|forces|outlet|army)\b|\bwho\b",
+        q,
+    ):
+        return "actor"
+    return "other"
+
+
+def counted_terms(question: str) -> list[str]:
+    """Stems of what a "how many X" question counts (X), e.g. ['wagner', 'fighter']."""
+    m = re.search(r"\bhow (?:many|much)\s+(.*)|\bnumber of\s+(.*)", question, re.I)
+    if not m:
+        return []
+    out: list[str] = []
+    for w in words(m.group(1) or m.group(2) or ""):
+        if w.lower() in _AUX:
+            break
+        out.append(stem(w))
+        if len(out) == 4:
+            break
+    return out
+
+
+def number_fits(sentence: str, counted: list[str], window: int = 7) -> bool:
+    """True when the sentence states a (non-year) number close before a counted word."""
+    toks = words(sentence)
+    stems = [stem(t) for t in toks]
+    for i, t in enumerate(toks):
+        if is_year(t) or parse_number(t) is None:
+            continue
+        if t.isdigit() and i > 0 and toks[i - 1].lower() in MONTHS:
+            continue  # a day of the month ("July 29") is a date, not a count
+        if not counted:
+            return True
+        if any(s in counted for s in stems[i + 1 : i + 1 + window]):
+            return True
+    return False
+
+
+def type_fits(qtype: QuestionType, question: str, sentence: str) -> bool:
+    """True when the sentence holds an answer of the asked type."""
+    if qtype == "number":
+        return number_fits(sentence, counted_terms(question))
+    if qtype == "date":
+        return has_date(sentence)
+    if qtype in ("actor", "place"):
+        return bool(names(sentence) - names(question))
+    return True
+
+
+def coverage(terms: list[str], context: str, lexical: LexicalIndex) -> float:
+    """IDF-weighted share of ``terms`` present in ``context``."""
+    if not terms:
+        return 0.0
+    have = set(content_terms(context))
+    total = sum(lexical.weight(t) for t in terms)
+    found = sum(lexical.weight(t) for t in terms if t in have)
+    return found / total if total > 0 else 0.0
+
+
+@dataclass
+class _Candidate:
+    chunk: Chunk
+    rank: int
+    start: int
+    end: int
+    text: str
+    context: str
+
+
+def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[_Candidate]:
+    seen: set[tuple[str, int]] = set()
+    out: list[_Candidate] = []
+    for rank, r in enumerate(results):
+        c = r.chunk
+        text = article_text.get(c.doc_id)
+        spans = c.sentences
+        for i, (s, e) in enumerate(spans):
+            key = (c.doc_id, s)
+            if key in seen:
+                continue
+            seen.add(key)
+            base, origin = (text, 0) if text else (c.text, c.start)
+
+            def get(a: int, b: int, base: str = base, origin: int = origin) -> str:
+                return base[a - origin : b - origin]
+
+            sent = get(s, e)
+            start = s
+            prev = None
+            if i > 0:
+                prev = spans[i - 1]
+            elif text:
+                # the sentence before the chunk, from the article itself
+                before = text[:s].rstrip()
+                j = max(before.rfind(". "), before.rfind("\n"))
+                if before:
+                    prev = (j + 1 if j >= 0 else 0, len(before))
+            if prev and PRONOUN_START.match(sent):
+                # "It said it had taken seven..." needs the sentence that says who "it" is
+                start = prev[0]
+                sent = get(prev[0], e)
+            # the sentence's context: its article title, its chunk and the sentence before
+            context = "\n".join([c.title, get(prev[0], e) if prev else "", c.text])
+            out.append(_Candidate(c, rank, start, e, sent.strip(), context))
+    return out
+
+
+def select_evidence(
+    question: str,
+    results: list[Retrieved],
+    *,
+    embedder: TextEncoder,
+    lexical: LexicalIndex,
+    settings: AnswerSettings,
+    article_text: dict[str, str] | None = None,
+    extra_terms: list[str] | None = None,
+) -> tuple[list[Evidence], list[Evidence]]:
+    """(selected evidence, all scored candidates). Selected is empty when nothing answers."""
+    cands = _candidates(results, article_text or {})
+    if not cands:
+        return [], []
+    qtype = question_type(question)
+    terms = question_terms(question)
+    terms += [t for t in extra_terms or [] if t not in terms]
+    # similarity of the question to the sentence or its best clause: long multi-clause
+    # sentences dilute a single embedding
+    pieces: list[str] = []
+    owner: list[int] = []
+    for i, cand in enumerate(cands):
+        for piece in [cand.text, *(clauses(cand.text) if len(words(cand.text)) > 20 else [])]:
+            pieces.append(piece)
+            owner.append(i)
+    qvec = embedder.encode([question])[0]
+    piece_sims = np.asarray(embedder.encode(pieces) @ qvec, dtype=float)
+    sims = np.full(len(cands), -1.0)
+    for i, sim in zip(owner, piece_sims, strict=True):
+        sims[i] = max(sims[i], sim)
+    scored: list[Evidence] = []
+    for cand, sim in zip(cands, sims, strict=True):
+        cov = coverage(terms, cand.context, lexical)
+        cov_own = coverage(terms, cand.chunk.title + "\n" + cand.text, lexical)
+        ok = type_fits(qtype, question, cand.text)
+        rank_bonus = 1.0 / (1 + cand.rank)
+        score = 0.45 * float(sim) + 0.25 * cov_own + 0.2 * cov + 0.1 * rank_bonus
+        scored.append(
+            Evidence(
+                chunk_id=cand.chunk.id,
+                doc_id=cand.chunk.doc_id,
+                text=cand.text,
+                start=cand.start,
+                end=cand.end,
+                similarity=round(float(sim), 4),
+                coverage=round(cov, 4),
+                type_ok=ok,
+                score=round(score, 4),
+            )
+        )
+    scored.sort(key=lambda e: e.score, reverse=True)
+    passing = [
+        e
+        for e in scored
+        if e.type_ok
+        and e.coverage >= settings.min_coverage
+        and e.similarity >= settings.min_similarity
+        and e.coverage + e.similarity >= settings.min_answerability
+    ]
+    if not passing:
+        return [], scored
+    best = passing[0].score
+    selected = [passing[0]]
+    for e in passing[1:]:
+        if len(selected) >= settings.max_evidence:
+            break
+        if any(_overlaps(e, s) for s in selected):
+            continue
+        # every figure matters for "how many": sources that disagree are all shown
+        if qtype == "number" or e.score >= best - settings.evidence_margin:
+            selected.append(e)
+    return selected, scored
+
+
+def _overlaps(a: Evidence, b: Evidence) -> bool:
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end

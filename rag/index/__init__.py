@@ -1,0 +1,1 @@
+"""Writing and reading the index: chunking, duplicate detection, the store and its manifest."""

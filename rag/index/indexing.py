@@ -1,0 +1,98 @@
+"""Index cleaned articles: chunk, embed in batches across articles, store.
+
+Used by ``ingest`` (files, folders) and by evaluation adapters (ClapNQ passages), so every
+index is built the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from rag.index.chunking import chunk_article
+from rag.index.store import Store
+from rag.models import Article
+from rag.settings import Settings
+
+OnError = Callable[[Article, Exception], None]
+
+
+@dataclass
+class IndexResult:
+    """Articles and chunks written."""
+
+    articles: int = 0
+    chunks: int = 0
+
+
+def index_articles(
+    store: Store,
+    articles: Iterable[Article],
+    *,
+    settings: Settings,
+    progress: bool = False,
+    on_error: OnError | None = None,
+    keys: dict[str, tuple[str, list[int]]] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> IndexResult:
+    """Chunk, embed and store ``articles`` (each replaces its earlier version).
+
+    Chunks of several articles are embedded together so small articles still fill a batch.
+    An article that fails is passed to ``on_error`` (or re-raised) and the rest go on.
+    """
+    chunked = [(a, chunk_article(a, settings.ingest)) for a in articles]
+    result = IndexResult()
+    total = sum(len(c) for _, c in chunked)
+    group_size = settings.ingest.group_chunks
+    with tqdm(
+        total=total, unit="chunk", desc="embedding", disable=not progress or not total
+    ) as bar:
+        start = 0
+        while start < len(chunked):
+            stop, n = start, 0
+            while stop < len(chunked) and (n < group_size or stop == start):
+                n += len(chunked[stop][1])
+                stop += 1
+            group = chunked[start:stop]
+            texts = [c.text for _, chunks in group for c in chunks]
+            try:
+                vectors = store.embedder.encode(texts, batch_size=settings.embedding.batch_size)
+            except Exception as e:
+                for article, _ in group:
+                    _fail(article, e, on_error)
+                bar.update(len(texts))
+                start = stop
+                continue
+            items, offset = [], 0
+            for article, chunks in group:
+                items.append((article, chunks, vectors[offset : offset + len(chunks)]))
+                offset += len(chunks)
+            try:
+                store.put_articles(items, keys)
+                done = items
+            except Exception:
+                done = []  # isolate the article that fails: one at a time
+                for item in items:
+                    try:
+                        store.put_articles([item], keys)
+                        done.append(item)
+                    except Exception as e:
+                        _fail(item[0], e, on_error)
+            result.articles += len(done)
+            result.chunks += sum(len(c) for _, c, _ in done)
+            bar.update(len(texts))
+            if on_progress:
+                on_progress(bar.n, total)
+            start = stop
+    return result
+
+
+def _fail(article: Article, error: Exception, on_error: OnError | None) -> None:
+    if on_error is None:
+        raise error
+    on_error(article, error)
+
+
+__all__ = ["IndexResult", "index_articles"]
