@@ -2,6 +2,7 @@
 
 RagError
  ├── IndexNotBuiltError      no index yet: tells how to build one
+ ├── IndexUnavailableError   the Chroma server cannot be reached: tells how to start it
  ├── IndexMismatchError      the index was built with another embedding model / dimension
  ├── ModelNotFoundError      a bundled model package is missing: names the pip command
  └── LLMError                the chat model backend failed or is misconfigured
@@ -17,6 +18,10 @@ class RagError(Exception):
 
 class IndexNotBuiltError(RagError):
     """The index directory or collection does not exist yet."""
+
+
+class IndexUnavailableError(RagError):
+    """The index exists elsewhere but cannot be reached now (a Chroma server is down)."""
 
 
 class IndexMismatchError(RagError):
