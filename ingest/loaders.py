@@ -20,6 +20,7 @@ import frontmatter
 import yaml
 
 from ingest.furniture import strip_furniture
+from rag.errors import LoadError  # defined with the other errors; still importable from here
 from rag.models import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -29,10 +30,6 @@ DOCX_SUFFIXES = {".docx"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
 META_FIELDS = ("title", "source", "url", "published", "author")
-
-
-class LoadError(Exception):
-    """A file could not be turned into an article; the message says why and what to do."""
 
 
 def yaml_problem(e: yaml.YAMLError) -> str:

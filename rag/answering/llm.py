@@ -5,6 +5,9 @@
 - ``openai``: any OpenAI-compatible endpoint (vLLM, llama.cpp server, LM Studio, OpenAI).
 - ``ollama``: a local Ollama server (needs ``pip install langchain-ollama``).
 - ``none``: no generation; answers are verbatim quotes of the evidence.
+
+Each backend is one factory function registered by name with :func:`register_llm_backend`;
+:func:`make_chat_model` looks the configured name up in :data:`LLM_BACKENDS`.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -29,6 +32,33 @@ from rag.errors import LLMError, ModelNotFoundError
 from rag.settings import LLMSettings
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+
+LLMFactory = Callable[[LLMSettings], BaseChatModel | None]
+"""Builds a backend's chat model from the settings (None: answer with quotes only)."""
+
+LLM_BACKENDS: dict[str, LLMFactory] = {}
+"""Every chat model backend by name (``RAG_LLM__BACKEND``), in registration order."""
+
+_F = TypeVar("_F", bound=LLMFactory)
+
+
+def register_llm_backend(*names: str) -> Callable[[_F], _F]:
+    """Register the decorated factory as the backend called ``names`` (aliases share it).
+
+    A new backend is one function::
+
+        @register_llm_backend("mine")
+        def mine(settings: LLMSettings) -> BaseChatModel: ...
+
+    Registering a name again replaces its factory.
+    """
+
+    def register(factory: _F) -> _F:
+        for name in names:
+            LLM_BACKENDS[name] = factory
+        return factory
+
+    return register
 
 
 def default_gguf() -> Path:
@@ -167,47 +197,67 @@ def use_extra_bufts(setting: str) -> bool:
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     """The chat model the settings ask for (None for ``backend='none'``)."""
-    if settings.backend == "none":
-        return None
-    if settings.backend in ("embedded", "llamacpp"):
-        path = Path(settings.model_path) if settings.model_path else default_gguf()
-        if not path.exists():
-            raise ModelNotFoundError(f"RAG_LLM__MODEL_PATH={path} does not exist")
-        return ChatLlamaCpp(
-            model_path=str(path),
-            n_ctx=settings.n_ctx,
-            n_threads=settings.n_threads,
-            temperature=settings.temperature,
-            max_tokens=settings.max_tokens,
-            extra_bufts=use_extra_bufts(settings.extra_bufts),
-            isolate=settings.isolate,
-            engine=settings.engine,
-            token_timeout=settings.token_timeout,
+    factory = LLM_BACKENDS.get(settings.backend)
+    if factory is None:
+        raise LLMError(
+            f"unknown LLM backend {settings.backend!r}: set RAG_LLM__BACKEND to one of "
+            f"{', '.join(LLM_BACKENDS)}"
         )
-    if settings.backend == "openai":
-        if not settings.base_url:
-            raise LLMError(
-                "the openai backend needs RAG_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)"
-            )
-        from langchain_openai import ChatOpenAI
+    return factory(settings)
 
-        return ChatOpenAI(
-            model=settings.model,
-            base_url=settings.base_url,
-            api_key=SecretStr(settings.api_key),
-            temperature=settings.temperature,
-            max_tokens=settings.max_tokens,
-            timeout=settings.timeout,
-        )
-    if settings.backend == "ollama":
-        try:
-            from langchain_ollama import ChatOllama
-        except ImportError as e:
-            raise LLMError("the ollama backend needs 'pip install langchain-ollama'") from e
-        return ChatOllama(
-            model=settings.model,
-            base_url=settings.base_url or "http://127.0.0.1:11434",
-            temperature=settings.temperature,
-            num_predict=settings.max_tokens,
-        )
-    raise LLMError(f"unknown LLM backend {settings.backend!r}")
+
+@register_llm_backend("embedded", "llamacpp")
+def embedded_backend(settings: LLMSettings) -> BaseChatModel:
+    """A GGUF (``RAG_LLM__MODEL_PATH``, default the bundled SmolLM2) on llama.cpp, offline."""
+    path = Path(settings.model_path) if settings.model_path else default_gguf()
+    if not path.exists():
+        raise ModelNotFoundError(f"RAG_LLM__MODEL_PATH={path} does not exist")
+    return ChatLlamaCpp(
+        model_path=str(path),
+        n_ctx=settings.n_ctx,
+        n_threads=settings.n_threads,
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        extra_bufts=use_extra_bufts(settings.extra_bufts),
+        isolate=settings.isolate,
+        engine=settings.engine,
+        token_timeout=settings.token_timeout,
+    )
+
+
+@register_llm_backend("openai")
+def openai_backend(settings: LLMSettings) -> BaseChatModel:
+    """Any OpenAI-compatible endpoint at ``RAG_LLM__BASE_URL``."""
+    if not settings.base_url:
+        raise LLMError("the openai backend needs RAG_LLM__BASE_URL (e.g. http://127.0.0.1:8000/v1)")
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.model,
+        base_url=settings.base_url,
+        api_key=SecretStr(settings.api_key),
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        timeout=settings.timeout,
+    )
+
+
+@register_llm_backend("ollama")
+def ollama_backend(settings: LLMSettings) -> BaseChatModel:
+    """A local Ollama server (``RAG_LLM__BASE_URL``, default http://127.0.0.1:11434)."""
+    try:
+        from langchain_ollama import ChatOllama
+    except ImportError as e:
+        raise LLMError("the ollama backend needs 'pip install langchain-ollama'") from e
+    return ChatOllama(
+        model=settings.model,
+        base_url=settings.base_url or "http://127.0.0.1:11434",
+        temperature=settings.temperature,
+        num_predict=settings.max_tokens,
+    )
+
+
+@register_llm_backend("none")
+def no_backend(settings: LLMSettings) -> None:
+    """No generation: answers are verbatim quotes of the evidence."""
+    return None

@@ -1,4 +1,4 @@
-"""The embedding model through ONNX Runtime: exported locally from the bundled weights.
+"""The ``onnx`` and ``onnx-int8`` embedding backends: ONNX Runtime, exported locally.
 
 sentence-transformers' own ``backend="onnx"`` needs optimum-onnx, which pins transformers
 below 4.58 (this project runs transformers 5); so the export is done here with
@@ -25,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from rag.errors import ModelNotFoundError
+from rag.embeddings.registry import register_embedding_backend, resolve_model_path
+from rag.errors import EmbeddingError, ModelNotFoundError
+from rag.settings import EmbeddingSettings
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 ONNX_BACKENDS = ("onnx", "onnx-int8")
@@ -122,7 +124,9 @@ def _export(model_dir: Path, target: Path, backend: str) -> None:
 def onnx_model_path(model_dir: Path, backend: str, cache: Path | None = None) -> Path:
     """The exported model for ``backend``, exporting it first if it is not cached."""
     if backend not in ONNX_BACKENDS:
-        raise ValueError(f"unknown ONNX backend {backend!r}: use one of {ONNX_BACKENDS}")
+        raise EmbeddingError(
+            f"unknown ONNX backend {backend!r}: use one of {', '.join(ONNX_BACKENDS)}"
+        )
     import onnxruntime
 
     key = f"{model_dir.name}-{_weights_digest(model_dir)}-{backend}-ort{onnxruntime.__version__}"
@@ -179,3 +183,15 @@ class OnnxEncoder:
             out[idx] = vectors
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1.0, norms)
+
+
+@register_embedding_backend("onnx")
+def onnx_backend(settings: EmbeddingSettings) -> OnnxEncoder:
+    """fp32 ONNX Runtime: the torch vectors to ~1e-6, faster on CPU."""
+    return OnnxEncoder(resolve_model_path(settings.model), "onnx", settings.onnx_dir)
+
+
+@register_embedding_backend("onnx-int8")
+def onnx_int8_backend(settings: EmbeddingSettings) -> OnnxEncoder:
+    """Int8-quantised ONNX Runtime: faster still, vectors slightly different."""
+    return OnnxEncoder(resolve_model_path(settings.model), "onnx-int8", settings.onnx_dir)
