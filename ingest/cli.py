@@ -39,14 +39,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.list:
             rows = list_articles()
             if args.json:
-                print(json.dumps(rows, indent=1))
+                print(json.dumps([r.model_dump() for r in rows], indent=1))
             for r in [] if args.json else rows:
-                extra = (
-                    f"  (also carried by {', '.join(r['carried_by'])})" if r["carried_by"] else ""
-                )
+                extra = f"  (also carried by {', '.join(r.carried_by)})" if r.carried_by else ""
                 print(
-                    f"{r['id']}  {r['published'] or '----------'}  {r['source'][:20]:20}  "
-                    f"{r['chunks']:4} chunks  {r['title'][:70]}{extra}"
+                    f"{r.id}  {r.published or '----------'}  {r.source[:20]:20}  "
+                    f"{r.chunks:4} chunks  {r.title[:70]}{extra}"
                 )
             return 0
         if args.remove:

@@ -16,15 +16,15 @@ from rag.embeddings import TextEncoder, get_embedder
 from rag.index.dedup import DuplicateIndex, fingerprint, signature
 from rag.index.indexing import index_articles
 from rag.index.store import Store
-from rag.models import Article
+from rag.models import AliasEntry, Article, ArticleListing, DocumentEntry
 from rag.settings import Settings, get_settings
 
 ALL_SUFFIXES = SUFFIXES | RECORD_SUFFIXES | FEED_SUFFIXES
 
 
 @dataclass
-class FileError:
-    """One file (or record) that could not be ingested."""
+class FileProblem:
+    """One file (or record) that could not be ingested, and why: reported, never raised."""
 
     path: str
     reason: str
@@ -37,6 +37,9 @@ class FileError:
         return f"error: {self.path}: {self.reason}"
 
 
+FileError = FileProblem  # the name ``ingest`` exported before: kept for its callers
+
+
 @dataclass
 class IngestReport:
     """What one ingest run did."""
@@ -47,7 +50,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     skipped: list[str] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
+    errors: list[FileProblem] = field(default_factory=list)
 
     def summary(self) -> str:
         """The one-line report."""
@@ -79,7 +82,7 @@ def discover(sources: list[str | Path], report: IngestReport) -> list[str | Path
         elif p.exists():
             candidates = [p]
         else:
-            report.errors.append(FileError(str(p), "no such file or folder"))
+            report.errors.append(FileProblem(str(p), "no such file or folder"))
             continue
         for f in candidates:
             if is_sidecar(f):
@@ -115,10 +118,40 @@ def ingest_paths(
     allow_private: bool = False,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
-    """Ingest files, folders and URLs; unchanged articles are not re-embedded.
+    """Ingest files, folders and URLs into the index; unchanged articles are not re-embedded.
 
     A source that cannot be read is reported (path, reason) and the rest goes on. Exact and
     near duplicates of an indexed article are recorded as carried by their outlet, not indexed.
+
+    Args:
+        paths: files, folders (read recursively, hidden files skipped) and http(s) URLs, of
+            any supported type: .txt .md .html .pdf .docx, records (.jsonl .json .csv) and
+            feeds (.rss .atom .xml).
+        rebuild: empty the index first.
+        settings: where the index is and how to read, chunk and embed (default:
+            :func:`~rag.settings.get_settings`).
+        embedder: the embedding model (default: the one ``settings`` names).
+        progress: show progress bars (the CLI does; library calls stay quiet).
+        allow_private: allow URLs on private and loopback addresses.
+        on_progress: called with (stage, done, total) as sources are read ("reading") and
+            chunks embedded ("embedding").
+
+    Returns:
+        What the run did: counts, skipped files and one :class:`FileProblem` per source or
+        article that failed.
+
+    Raises:
+        IndexMismatchError: the index was built with another embedding model or backend
+            (``rebuild=True`` starts over with this one).
+        IndexUnavailableError: the Chroma server in ``settings.chroma_url`` does not answer.
+
+    Example:
+        >>> from ingest import ingest_paths
+        >>> report = ingest_paths(["corpus/"])
+        >>> print(report.summary())  # doctest: +SKIP
+        1 files, 1 articles indexed, 5 chunks embedded, 0 unchanged, 0 duplicates, 0 skipped, 0 errors
+        >>> ingest_paths(["corpus/"]).unchanged  # nothing changed: nothing is embedded again
+        1
     """
     settings = settings or get_settings()
     embedder = embedder or get_embedder(settings.embedding)
@@ -136,18 +169,18 @@ def ingest_paths(
         try:
             articles, record_errors = load_source(src, settings, allow_private=allow_private)
         except LoadError as e:
-            report.errors.append(FileError(str(src), str(e)))
+            report.errors.append(FileProblem(str(src), str(e)))
             continue
         except Exception as e:  # a broken file must not stop the batch
-            report.errors.append(FileError(str(src), f"{type(e).__name__}: {e}"))
+            report.errors.append(FileProblem(str(src), f"{type(e).__name__}: {e}"))
             continue
-        report.errors += [FileError(str(src), msg) for msg in record_errors]
+        report.errors += [FileProblem(str(src), msg) for msg in record_errors]
         loaded += articles
 
     todo: list[Article] = []
     for article in loaded:
-        entry = known.get(article.doc_id) or aliases.get(article.doc_id) or {}
-        if entry.get("content_hash") == article.content_hash:
+        entry = known.get(article.doc_id) or aliases.get(article.doc_id)
+        if entry is not None and entry.content_hash == article.content_hash:
             report.unchanged += 1
         else:
             todo.append(article)
@@ -155,8 +188,8 @@ def ingest_paths(
     replacing = {a.doc_id for a in todo}
     dups = DuplicateIndex(settings.ingest.duplicate_threshold)
     for doc_id, entry in known.items():
-        if doc_id not in replacing and entry.get("signature"):
-            dups.add(doc_id, entry["fingerprint"], entry["signature"])
+        if doc_id not in replacing and entry.signature:
+            dups.add(doc_id, entry.fingerprint, entry.signature)
     keys: dict[str, tuple[str, list[int]]] = {}
     fresh: list[Article] = []
     for article in todo:
@@ -173,7 +206,7 @@ def ingest_paths(
         fresh.append(article)
 
     def failed(article: Article, e: Exception) -> None:
-        report.errors.append(FileError(article.path, f"could not index: {type(e).__name__}: {e}"))
+        report.errors.append(FileProblem(article.path, f"could not index: {type(e).__name__}: {e}"))
 
     done = index_articles(
         store,
@@ -188,26 +221,10 @@ def ingest_paths(
     return report
 
 
-def list_articles(settings: Settings | None = None) -> list[dict[str, Any]]:
-    """Indexed articles (id, title, source, published, chunks, carried_by, path)."""
+def list_articles(settings: Settings | None = None) -> list[ArticleListing]:
+    """Indexed articles, oldest first: id, title, source, published, chunks, carried_by, path."""
     settings = settings or get_settings()
-    store = Store(settings, get_embedder(settings.embedding), vectors=False)
-    rows = []
-    for doc_id, entry in sorted(
-        store.documents().items(), key=lambda kv: kv[1].get("published") or ""
-    ):
-        rows.append(
-            {
-                "id": doc_id,
-                "title": entry.get("title", ""),
-                "source": entry.get("source", ""),
-                "published": entry.get("published", ""),
-                "chunks": entry.get("chunks", 0),
-                "carried_by": store.carried_by(doc_id),
-                "path": entry.get("path", ""),
-            }
-        )
-    return rows
+    return Store(settings, get_embedder(settings.embedding), vectors=False).listing()
 
 
 def remove_articles(ids: list[str], settings: Settings | None = None) -> list[str]:
@@ -226,9 +243,9 @@ def prune(paths: list[str | Path], settings: Settings | None = None) -> list[str
     store = Store(settings, get_embedder(settings.embedding), vectors=False)
     roots = [Path(p).resolve() for p in paths]
     removed: list[str] = []
-    entries = {**store.aliases(), **store.documents()}
+    entries: dict[str, DocumentEntry | AliasEntry] = {**store.aliases(), **store.documents()}
     for doc_id, entry in entries.items():
-        raw = str(entry.get("path") or "")
+        raw = entry.path
         if not raw or is_url(raw):
             continue
         file = Path(raw.split("#", 1)[0]).resolve()

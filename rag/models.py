@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Article(BaseModel):
@@ -28,6 +28,96 @@ class Article(BaseModel):
     def page_at(self, offset: int) -> int:
         """1-based page holding ``offset`` (0 when the article has no pages)."""
         return sum(1 for p in self.pages if p <= offset)
+
+
+class Record(BaseModel):
+    """A stored record: immutable, keeps fields it does not declare, readable as ``r["title"]``.
+
+    Unknown fields (written by a newer version) survive a read and a re-write; subscript reads
+    serve callers from when these records were plain dicts.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    def __getitem__(self, key: str) -> Any:
+        """The field ``key``, as ``entry["title"]`` read it when entries were dicts."""
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+class DocumentEntry(Record):
+    """The manifest's record of an indexed article: metadata, chunk count, duplicate keys.
+
+    Fields in the order they have always been written: the article's fields but its text and
+    page offsets, then ``chunks``, ``fingerprint`` and ``signature``.
+    """
+
+    doc_id: str = ""
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    author: str = ""
+    path: str = ""
+    content_hash: str = ""
+    language: str = ""
+    chunks: int = Field(0, description="Chunks the article is indexed as.")
+    fingerprint: str = Field("", description="Exact-duplicate key (normalised-text hash).")
+    signature: list[int] = Field(
+        default_factory=list, description="MinHash signature (near-duplicate key)."
+    )
+
+    @classmethod
+    def of(
+        cls, article: Article, *, chunks: int, fingerprint: str, signature: list[int]
+    ) -> DocumentEntry:
+        """The entry recording ``article`` as indexed in ``chunks`` chunks."""
+        return cls(
+            **article.model_dump(exclude={"text", "pages"}),
+            chunks=chunks,
+            fingerprint=fingerprint,
+            signature=signature,
+        )
+
+
+class AliasEntry(Record):
+    """The manifest's record of a copy not indexed itself: another outlet carrying a story."""
+
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    path: str = ""
+    content_hash: str = ""
+    canonical: str = Field(description="doc_id of the indexed article it duplicates.")
+
+    @classmethod
+    def of(cls, article: Article, *, canonical: str) -> AliasEntry:
+        """The entry recording ``article`` as a copy of the indexed article ``canonical``."""
+        return cls(
+            **article.model_dump(include={"title", "source", "url", "path", "content_hash"}),
+            canonical=canonical,
+        )
+
+    @property
+    def carrier(self) -> str:
+        """Who carried the copy: its outlet, else its URL, else its path ('' if none known)."""
+        return self.source or self.url or self.path
+
+
+class ArticleListing(Record):
+    """One row of the article listing (``python -m ingest --list``, the UI's table)."""
+
+    id: str
+    title: str = ""
+    source: str = ""
+    published: str = ""
+    chunks: int = 0
+    carried_by: list[str] = Field(
+        default_factory=list, description="Other outlets (or URLs) that carried the story."
+    )
+    path: str = ""
 
 
 class Chunk(BaseModel):

@@ -33,29 +33,21 @@ class Corpus:
     # -- reads ------------------------------------------------------------------------
     def rows(self) -> list[list[Any]]:
         """Article table rows: id, title, outlet, date, chunks, also carried by."""
-        docs = self.store.documents()
         return [
-            [
-                doc_id,
-                d.get("title", ""),
-                d.get("source", ""),
-                d.get("published", ""),
-                d.get("chunks", 0),
-                ", ".join(self.store.carried_by(doc_id)),
-            ]
-            for doc_id, d in sorted(docs.items(), key=lambda kv: kv[1].get("published") or "")
+            [r.id, r.title, r.source, r.published, r.chunks, ", ".join(r.carried_by)]
+            for r in self.store.listing()
         ]
 
     def sources(self) -> list[str]:
         """Outlets in the index."""
-        return sorted({d.get("source", "") for d in self.store.documents().values()} - {""})
+        return sorted({d.source for d in self.store.documents().values()} - {""})
 
     def coverage(self) -> str:
         """'N articles from DATE to DATE'."""
         docs = self.store.documents().values()
-        dates = sorted(d["published"] for d in docs if d.get("published"))
+        dates = sorted(d.published for d in docs if d.published)
         span = f" from {dates[0]} to {dates[-1]}" if dates else ""
-        undated = sum(1 for d in docs if not d.get("published"))
+        undated = sum(1 for d in docs if not d.published)
         extra = f" ({undated} undated)" if undated and dates else ""
         return f"{len(docs)} articles{span}{extra}"
 

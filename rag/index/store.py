@@ -1,22 +1,18 @@
-"""The index: an embedded Chroma collection of chunks plus a manifest of articles.
+"""The index: a Chroma collection of chunks plus a manifest of articles.
 
 Chroma stores our vectors and never embeds by itself (``embedding_function=None``). The
 collection records the embedding model and dimension; opening it with another model is an
-error. The manifest (``manifest.sqlite``: a row per article) records each article's content hash,
-so re-ingesting an unchanged file embeds nothing; cleaned article texts sit in ``articles/`` for
-the UI. In server mode both live in a side collection on the server instead.
+error. The manifest (:mod:`rag.index.manifest`: one typed entry per article) records each
+article's content hash, so re-ingesting an unchanged file embeds nothing, and keeps the cleaned
+article texts for the UI: in ``manifest.sqlite`` and ``articles/`` under the index home, or, in
+server mode, in a side collection on the server.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +20,27 @@ import numpy as np
 
 from rag.embeddings.base import TextEncoder
 from rag.errors import IndexMismatchError, IndexNotBuiltError
+from rag.index.chroma import (
+    batches,
+    chunks_from,
+    connect,
+    delete_paged,
+    get_pages,
+    open_collection,
+)
 from rag.index.dedup import fingerprint, signature
-from rag.models import Article, Chunk
+from rag.index.manifest import (
+    MANIFEST_VERSION,
+    ChromaManifest,
+    Manifest,
+    ManifestChange,
+    Snapshot,
+    SQLiteManifest,
+)
+from rag.models import AliasEntry, Article, ArticleListing, Chunk, DocumentEntry
 from rag.settings import Settings
 
-MANIFEST_VERSION = 1
-_CHROMA_BATCH = 1000
+__all__ = ["Hit", "Store", "connect"]
 
 
 @dataclass
@@ -40,284 +51,22 @@ class Hit:
     similarity: float
 
 
-def _atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
-    """Write via a temporary file and rename; ``sync`` waits for the disk (the manifest does)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(data)
-        f.flush()
-        if sync:
-            os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-@dataclass
-class ManifestChange:
-    """What one manifest write changes: rows to upsert or drop, or everything cleared first."""
-
-    docs: dict[str, Any] = field(default_factory=dict)
-    drop_docs: list[str] = field(default_factory=list)
-    aliases: dict[str, Any] = field(default_factory=dict)
-    drop_aliases: list[str] = field(default_factory=list)
-    clear: bool = False
-
-
-class FileMeta:
-    """Manifest rows in SQLite and article texts as files under ``home`` (embedded mode).
-
-    One row per article (and per recorded copy), so a write touches only what changed: the
-    corpus can grow to hundreds of thousands of articles without rewriting a whole manifest.
-    """
-
-    def __init__(self, home: Path) -> None:
-        self.home = home
-        self.path = home / "manifest.sqlite"
-
-    def _connect(self) -> sqlite3.Connection:
-        self.home.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=60)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.executescript(
-            "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, entry TEXT NOT NULL);"
-            "CREATE TABLE IF NOT EXISTS aliases (doc_id TEXT PRIMARY KEY, entry TEXT NOT NULL);"
-            "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-        )
-        legacy = self.home / "manifest.json"
-        if legacy.exists():  # an index from before the SQLite manifest: import it once
-            raw = json.loads(legacy.read_text(encoding="utf-8") or "{}")
-            with db:
-                db.executemany(
-                    "INSERT OR REPLACE INTO documents VALUES (?, ?)",
-                    [(k, json.dumps(v)) for k, v in raw.get("documents", {}).items()],
-                )
-                db.executemany(
-                    "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
-                    [(k, json.dumps(v)) for k, v in raw.get("aliases", {}).items()],
-                )
-                info = {k: v for k, v in raw.items() if k not in ("documents", "aliases")}
-                db.executemany(
-                    "INSERT OR REPLACE INTO info VALUES (?, ?)",
-                    [(k, json.dumps(v)) for k, v in info.items()],
-                )
-            legacy.unlink()
-        return db
-
-    def read_all(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        """(documents, aliases, info) as they are now."""
-        if not self.path.exists() and not (self.home / "manifest.json").exists():
-            return {}, {}, {}
-        with closing(self._connect()) as db:
-            docs = {k: json.loads(v) for k, v in db.execute("SELECT * FROM documents")}
-            aliases = {k: json.loads(v) for k, v in db.execute("SELECT * FROM aliases")}
-            info = {k: json.loads(v) for k, v in db.execute("SELECT * FROM info")}
-        return docs, aliases, info
-
-    def read_revision(self) -> int | None:
-        """The revision (None before the first write)."""
-        if not self.path.exists() and not (self.home / "manifest.json").exists():
-            return None
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT value FROM info WHERE key = 'revision'").fetchone()
-        return int(json.loads(row[0])) if row else None
-
-    def commit(self, change: ManifestChange, info: dict[str, Any]) -> int:
-        """Apply ``change`` in one transaction, after the article files are on disk.
-
-        Returns the new revision (incremented inside the transaction, so concurrent writers
-        never share one).
-        """
-        os.sync()  # article files are written unsynced; the manifest must not outrun them
-        with closing(self._connect()) as db, db:
-            if change.clear:
-                db.execute("DELETE FROM documents")
-                db.execute("DELETE FROM aliases")
-            db.executemany(
-                "DELETE FROM documents WHERE doc_id = ?", [(d,) for d in change.drop_docs]
-            )
-            db.executemany(
-                "DELETE FROM aliases WHERE doc_id = ?", [(d,) for d in change.drop_aliases]
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?)",
-                [(k, json.dumps(v, ensure_ascii=False)) for k, v in change.docs.items()],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO aliases VALUES (?, ?)",
-                [(k, json.dumps(v, ensure_ascii=False)) for k, v in change.aliases.items()],
-            )
-            row = db.execute("SELECT value FROM info WHERE key = 'revision'").fetchone()
-            revision = (int(json.loads(row[0])) if row else 0) + 1
-            db.executemany(
-                "INSERT OR REPLACE INTO info VALUES (?, ?)",
-                [(k, json.dumps(v)) for k, v in {**info, "revision": revision}.items()],
-            )
-        return revision
-
-    def read_article(self, doc_id: str) -> str | None:
-        """An article's JSON, or None."""
-        path = self.home / "articles" / f"{doc_id}.json"
-        return path.read_text(encoding="utf-8") if path.exists() else None
-
-    def write_article(self, doc_id: str, data: str) -> None:
-        """Store an article's JSON."""
-        _atomic_write(self.home / "articles" / f"{doc_id}.json", data, sync=False)
-
-    def delete_article(self, doc_id: str) -> None:
-        """Forget an article's JSON."""
-        (self.home / "articles" / f"{doc_id}.json").unlink(missing_ok=True)
-
-    def clear_articles(self) -> None:
-        """Forget every article's JSON."""
-        for f in (self.home / "articles").glob("*.json"):
-            f.unlink()
-
-
-class ChromaMeta:
-    """Manifest rows and article texts as records of a side collection (server mode).
-
-    So every machine that talks to the server sees the same index. One record per article
-    (``doc:ID``), per recorded copy (``alias:ID``) and per article text (``article:ID``);
-    ``info`` holds the revision and is written last.
-    """
-
-    _VEC = [1.0]  # records are looked up by ID or kind only; Chroma still wants a vector
-    _BATCH = 1000
-
-    def __init__(self, client: Any, name: str) -> None:
-        self.collection = client.get_or_create_collection(
-            name, embedding_function=None, metadata={"role": "manifest and article texts"}
-        )
-
-    def _get(self, key: str) -> str | None:
-        got = self.collection.get(ids=[key], include=["documents"])
-        return str(got["documents"][0]) if got["ids"] else None
-
-    def _put(self, records: dict[str, str], kind: str) -> None:
-        items = list(records.items())
-        for i in range(0, len(items), self._BATCH):
-            batch = items[i : i + self._BATCH]
-            self.collection.upsert(
-                ids=[k for k, _ in batch],
-                documents=[v for _, v in batch],
-                metadatas=[{"kind": kind}] * len(batch),
-                embeddings=[self._VEC] * len(batch),
-            )
-
-    def _kind(self, kind: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        offset = 0
-        while True:
-            got = self.collection.get(
-                where={"kind": kind}, include=["documents"], limit=5000, offset=offset
-            )
-            if not got["ids"]:
-                return out
-            for key, doc in zip(got["ids"], got["documents"], strict=True):
-                out[key.split(":", 1)[1]] = json.loads(doc)
-            offset += len(got["ids"])
-
-    def _migrate(self) -> None:
-        legacy = self._get("manifest")  # one record holding everything, before per-row records
-        if legacy is None:
-            return
-        raw = json.loads(legacy)
-        info = {k: v for k, v in raw.items() if k not in ("documents", "aliases")}
-        self._put({f"doc:{k}": json.dumps(v) for k, v in raw.get("documents", {}).items()}, "doc")
-        self._put({f"alias:{k}": json.dumps(v) for k, v in raw.get("aliases", {}).items()}, "alias")
-        self._put({"info": json.dumps({"revision": 0, **info})}, "info")
-        self.collection.delete(ids=["manifest"])
-
-    def read_all(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-        """(documents, aliases, info) as they are now."""
-        self._migrate()
-        info = json.loads(self._get("info") or "{}")
-        return self._kind("doc"), self._kind("alias"), info
-
-    def read_revision(self) -> int | None:
-        """The revision (None before the first write)."""
-        data = self._get("info")
-        if data is None:
-            self._migrate()
-            data = self._get("info")
-        return int(json.loads(data)["revision"]) if data else None
-
-    def commit(self, change: ManifestChange, info: dict[str, Any]) -> int:
-        """Apply ``change``; the ``info`` record (with the new revision) is written last."""
-        if change.clear:
-            for kind in ("doc", "alias"):
-                while ids := self.collection.get(where={"kind": kind}, include=[], limit=5000)[
-                    "ids"
-                ]:
-                    self.collection.delete(ids=ids)
-        drop = [f"doc:{d}" for d in change.drop_docs] + [f"alias:{d}" for d in change.drop_aliases]
-        for i in range(0, len(drop), self._BATCH):
-            self.collection.delete(ids=drop[i : i + self._BATCH])
-        self._put({f"doc:{k}": json.dumps(v) for k, v in change.docs.items()}, "doc")
-        self._put({f"alias:{k}": json.dumps(v) for k, v in change.aliases.items()}, "alias")
-        revision = (json.loads(self._get("info") or "{}").get("revision") or 0) + 1
-        self._put({"info": json.dumps({**info, "revision": revision})}, "info")
-        return int(revision)
-
-    def read_article(self, doc_id: str) -> str | None:
-        """An article's JSON, or None."""
-        return self._get(f"article:{doc_id}")
-
-    def write_article(self, doc_id: str, data: str) -> None:
-        """Store an article's JSON."""
-        self._put({f"article:{doc_id}": data}, "article")
-
-    def delete_article(self, doc_id: str) -> None:
-        """Forget an article's JSON."""
-        self.collection.delete(ids=[f"article:{doc_id}"])
-
-    def clear_articles(self) -> None:
-        """Forget every article's JSON."""
-        while ids := self.collection.get(where={"kind": "article"}, include=[], limit=5000)["ids"]:
-            self.collection.delete(ids=ids)
-
-
-def _chunks(ids: list[str], documents: Any, metadatas: Any) -> dict[str, Chunk]:
-    """Id -> Chunk from the parallel lists a Chroma get/query returns."""
-    return {
-        cid: Chunk.from_record(cid, doc, dict(meta))
-        for cid, doc, meta in zip(ids, documents, metadatas, strict=True)
-    }
-
-
-def connect(settings: Settings) -> Any:
-    """A Chroma client: ``HttpClient`` when ``chroma_url`` is set, else embedded."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-    if not settings.chroma_url:
-        return chromadb.PersistentClient(
-            path=str(Path(settings.home) / "chroma"), settings=chroma_settings
-        )
-    from urllib.parse import urlparse
-
-    url = urlparse(settings.chroma_url)
-    try:
-        client = chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
-        client.heartbeat()
-    except Exception as e:
-        raise IndexNotBuiltError(
-            f"cannot reach the Chroma server at {settings.chroma_url} ({type(e).__name__}): "
-            f"start it with 'chroma run --path DIR --host 127.0.0.1 --port PORT' or unset "
-            f"RAG_CHROMA_URL to use the embedded index"
-        ) from e
-    return client
-
-
 class Store:
-    """Chunks in Chroma + article manifest, under ``settings.home``."""
+    """Chunks in Chroma plus the article manifest, under ``settings.home`` or on a server.
+
+    Safe to share between threads of one process; several processes (an ingest job and the UI)
+    may open the same index: each write is recorded in the manifest last, and readers see it
+    at their next call.
+
+    Example:
+        >>> from rag.embeddings import get_embedder
+        >>> from rag.settings import get_settings
+        >>> settings = get_settings()  # RAG_HOME: where the index lives
+        >>> store = Store(settings, get_embedder(settings.embedding))
+        >>> hits = store.search(store.embedder.encode(["Who attacked the convoy?"])[0], 3)
+        >>> [(h.chunk.doc_id, round(h.similarity, 2)) for h in hits]  # doctest: +SKIP
+        [('reuters-2024-mali-tinzaouaten', 0.61), ...]
+    """
 
     def __init__(
         self,
@@ -328,15 +77,27 @@ class Store:
         rebuild: bool = False,
         vectors: bool = True,
     ):
-        """Open the index; ``create`` makes it if missing, ``rebuild`` empties it first.
+        """Open the index.
 
-        ``vectors=False``: the caller neither embeds nor searches (listing, removing, pruning),
-        so the embedder is not checked against the one that built the index.
+        Args:
+            settings: where the index is (``home``, or ``chroma_url`` for a server) and the
+                name of its collection.
+            embedder: the model that embeds chunks and queries.
+            create: make the index if it does not exist.
+            rebuild: empty the index first (``--rebuild``); another model's collection is
+                replaced.
+            vectors: False when the caller neither embeds nor searches (listing, removing,
+                pruning), so the embedder is not checked against the one that built the index.
+
+        Raises:
+            IndexNotBuiltError: no index there, and not ``create``.
+            IndexUnavailableError: the Chroma server at ``settings.chroma_url`` does not answer.
+            IndexMismatchError: another embedding model or backend built the index.
         """
         self.settings = settings
         self.embedder = embedder
         self.vectors = vectors
-        self._cache: tuple[int, dict[str, Any]] | None = None
+        self._cache: tuple[int, Snapshot] | None = None
         self.home = Path(settings.home)
         self._lock = threading.Lock()
         if not settings.chroma_url and not create and not (self.home / "chroma").exists():
@@ -345,10 +106,10 @@ class Store:
                 f"'python -m ingest corpus/' first (or point RAG_HOME at an index)"
             )
         self.client = connect(settings)
-        self.meta: FileMeta | ChromaMeta = (
-            ChromaMeta(self.client, f"{settings.collection}__meta")
+        self.meta: Manifest = (
+            ChromaManifest(self.client, f"{settings.collection}__meta")
             if settings.chroma_url
-            else FileMeta(self.home)
+            else SQLiteManifest(self.home)
         )
         if rebuild:
             try:
@@ -365,53 +126,15 @@ class Store:
         """The index's location, for messages."""
         return self.settings.chroma_url or str(self.home.resolve())
 
-    # -- collection -------------------------------------------------------------------
     def _open_collection(self, create: bool) -> Any:
-        name = self.settings.collection
-        existing = {
-            c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
-        }
-        if name not in existing:
-            if not create:
-                raise IndexNotBuiltError(
-                    f"the index at {self.where} has no collection {name!r}: "
-                    f"run 'python -m ingest corpus/'"
-                )
-            return self.client.create_collection(
-                name,
-                embedding_function=None,
-                metadata={
-                    "hnsw:space": "cosine",
-                    "embedding_model": self.embedder.name,
-                    "embedding_dim": self.embedder.dimension,
-                    "embedding_backend": self.embedder.backend,
-                },
-            )
-        collection = self.client.get_collection(name, embedding_function=None)
-        if not self.vectors:
-            return collection
-        meta = collection.metadata or {}
-        have = (meta.get("embedding_model"), meta.get("embedding_dim"))
-        # the same model name means the same dimension: only load the model to compare
-        # dimensions when the names differ (an unchanged re-ingest then loads no model)
-        want: tuple[Any, Any] = have
-        if have[0] != self.embedder.name or have[1] is None:
-            want = (self.embedder.name, self.embedder.dimension)
-        if have != want:
-            raise IndexMismatchError(
-                f"the index at {self.where} was built with embedding model "
-                f"{have[0]!r} (dim {have[1]}), but this process uses {want[0]!r} (dim {want[1]}): "
-                f"set RAG_EMBEDDING__MODEL={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
-            )
-        backend = meta.get("embedding_backend", "torch")  # indexes from before the setting
-        if backend != self.embedder.backend:
-            raise IndexMismatchError(
-                f"the index at {self.where} was embedded with the {backend!r} backend, but this "
-                f"process uses {self.embedder.backend!r}: vectors from different backends are "
-                f"not comparable. Set RAG_EMBEDDING__BACKEND={backend} or rebuild with "
-                f"'python -m ingest --rebuild corpus/'"
-            )
-        return collection
+        return open_collection(
+            self.client,
+            self.settings.collection,
+            self.embedder,
+            where=self.where,
+            create=create,
+            check=self.vectors,
+        )
 
     def reset(self) -> None:
         """Delete every chunk and article (``--rebuild``).
@@ -419,49 +142,70 @@ class Store:
         The collection itself stays, so other open handles on it remain valid.
         """
         with self._lock:
-            while ids := self.collection.get(include=[], limit=5000)["ids"]:
-                self.collection.delete(ids=ids)
+            delete_paged(self.collection)
             self.meta.clear_articles()
             self._commit(ManifestChange(clear=True))
 
     # -- manifest ---------------------------------------------------------------------
-    def _read_manifest_raw(self) -> dict[str, Any]:
-        docs, aliases, info = self.meta.read_all()
-        return {"revision": 0, **info, "documents": docs, "aliases": aliases}
-
-    def _manifest(self) -> dict[str, Any]:
+    def _snapshot(self) -> Snapshot:
         """The manifest for reading, read again only when its revision moved.
 
         Queries consult it (revision, "also carried by") and it grows with the corpus: one
-        small revision read per query instead of every row.
+        small revision read per query instead of every entry.
         """
         revision = self.meta.read_revision()
         cached = self._cache
         if revision is None or cached is None or cached[0] != revision:
-            raw = self._read_manifest_raw()
+            snapshot = self.meta.read_all()
             if revision is None:
-                return raw
-            self._cache = cached = (int(raw.get("revision", revision)), raw)
+                return snapshot
+            self._cache = cached = (snapshot.info.revision, snapshot)
         return cached[1]
 
-    def documents(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> metadata of each indexed article (with chunks, fingerprint, signature)."""
-        return dict(self._manifest()["documents"])
+    def documents(self) -> dict[str, DocumentEntry]:
+        """The indexed articles.
 
-    def aliases(self) -> dict[str, dict[str, Any]]:
-        """doc_id -> a duplicate not indexed itself (title, source, url, path, canonical)."""
-        return dict(self._manifest()["aliases"])
+        Returns:
+            doc_id -> entry: the article's metadata, its number of chunks and its duplicate
+            keys (fingerprint, MinHash signature).
+        """
+        return dict(self._snapshot().documents)
+
+    def aliases(self) -> dict[str, AliasEntry]:
+        """The copies recorded as duplicates of an indexed article, not indexed themselves.
+
+        Returns:
+            doc_id -> entry: title, source, url, path, content hash and ``canonical``, the
+            indexed article it duplicates.
+        """
+        return dict(self._snapshot().aliases)
 
     def carried_by(self, doc_id: str) -> list[str]:
-        """Other outlets (or URLs) recorded as carrying the same story."""
-        own = self.documents().get(doc_id, {}).get("source", "")
-        out: list[str] = []
-        for entry in self.aliases().values():
-            if entry["canonical"] == doc_id:
-                name = entry.get("source") or entry.get("url") or entry.get("path") or ""
-                if name and name != own and name not in out:
-                    out.append(name)
-        return out
+        """Other outlets (or URLs) recorded as carrying the same story as ``doc_id``."""
+        return _carriers(self._snapshot()).get(doc_id, [])
+
+    def listing(self) -> list[ArticleListing]:
+        """The indexed articles, oldest first (undated first of all), with who else carried them.
+
+        Example:
+            >>> for row in store.listing():  # doctest: +SKIP
+            ...     print(row.published, row.source, row.title, row.carried_by)
+            2024-07-29 Reuters Mali army says ... ['Al Jazeera']
+        """
+        snapshot = self._snapshot()
+        carriers = _carriers(snapshot)
+        return [
+            ArticleListing(
+                id=doc_id,
+                title=entry.title,
+                source=entry.source,
+                published=entry.published,
+                chunks=entry.chunks,
+                carried_by=carriers.get(doc_id, []),
+                path=entry.path,
+            )
+            for doc_id, entry in sorted(snapshot.documents.items(), key=lambda kv: kv[1].published)
+        ]
 
     @property
     def revision(self) -> int:
@@ -484,9 +228,17 @@ class Store:
         """Replace each article's chunks with these, then record them all in one manifest write.
 
         Crash-safe by order: chunks are deleted and re-added by article (stable IDs, so a
-        repeat is harmless), the manifest that marks an article done is written last and
-        atomically; an interrupted run leaves articles the next run simply redoes.
-        ``keys`` holds (fingerprint, MinHash signature) per doc_id; missing ones are computed.
+        repeat is harmless), and the manifest write that marks the articles done comes last;
+        an interrupted run leaves articles the next run simply redoes. An article recorded as
+        a copy before is indexed itself from now on.
+
+        Args:
+            items: (article, its chunks, their vectors: one row per chunk).
+            keys: doc_id -> (fingerprint, MinHash signature), when the caller has them
+                already; missing ones are computed.
+
+        Raises:
+            ValueError: an article's chunks and vectors differ in number (nothing is written).
         """
         for article, chunks, vectors in items:
             if len(chunks) != len(vectors):
@@ -494,7 +246,6 @@ class Store:
                     f"{article.doc_id}: {len(chunks)} chunks but {len(vectors)} vectors"
                 )
         with self._lock:
-            entries = {}
             # one delete for the group (old chunks of changed articles, leftovers of a killed
             # run); upsert makes a repeat of the same stable chunk IDs harmless
             self.collection.delete(where={"doc_id": {"$in": [a.doc_id for a, _, _ in items]}})
@@ -502,50 +253,50 @@ class Store:
             all_vectors = (
                 np.concatenate([v for _, _, v in items]) if all_chunks else np.zeros((0, 1))
             )
-            for i in range(0, len(all_chunks), _CHROMA_BATCH):  # few large calls: each has a cost
-                batch = all_chunks[i : i + _CHROMA_BATCH]
+            for part in batches(len(all_chunks)):
+                batch = all_chunks[part]
                 self.collection.upsert(
                     ids=[c.id for c in batch],
                     documents=[c.text for c in batch],
                     metadatas=[c.to_metadata() for c in batch],
-                    embeddings=all_vectors[i : i + _CHROMA_BATCH],
+                    embeddings=all_vectors[part],
                 )
+            entries: dict[str, DocumentEntry] = {}
             for article, chunks, _vectors in items:
                 self.meta.write_article(article.doc_id, article.model_dump_json())
                 fp, sig = (keys or {}).get(article.doc_id) or (
                     fingerprint(article.text),
                     signature(article.text),
                 )
-                entries[article.doc_id] = {
-                    **article.model_dump(exclude={"text", "pages"}),
-                    "chunks": len(chunks),
-                    "fingerprint": fp,
-                    "signature": sig,
-                }
-
+                entries[article.doc_id] = DocumentEntry.of(
+                    article, chunks=len(chunks), fingerprint=fp, signature=sig
+                )
             self._commit(ManifestChange(docs=entries, drop_aliases=list(entries)))
 
     def add_alias(self, article: Article, canonical: str) -> None:
-        """Record ``article`` as another outlet's copy of the indexed article ``canonical``."""
-        entry = {
-            **article.model_dump(include={"title", "source", "url", "path", "content_hash"}),
-            "canonical": canonical,
-        }
+        """Record ``article`` as another outlet's copy of the indexed article ``canonical``.
 
+        Nothing is embedded: answers citing ``canonical`` name the copy's outlet as also
+        carrying the story (:meth:`carried_by`).
+        """
         with self._lock:
+            entry = AliasEntry.of(article, canonical=canonical)
             self._commit(ManifestChange(aliases={article.doc_id: entry}))
 
     def remove_article(self, doc_id: str) -> list[str]:
-        """Delete an article (or an alias) and its chunks.
+        """Delete an article (or a recorded copy) and its chunks.
 
         Removing an indexed article also forgets the copies recorded as its aliases, so that
-        a later ingest of their files indexes one of them in its place. Returns what was removed.
+        a later ingest of their files indexes one of them in its place.
+
+        Returns:
+            The doc_ids removed from the manifest: none when ``doc_id`` is unknown.
         """
         with self._lock:
             docs, aliases, _ = self.meta.read_all()
             change = ManifestChange()
             if doc_id in docs:
-                copies = [a for a, e in aliases.items() if e["canonical"] == doc_id]
+                copies = [a for a, e in aliases.items() if e.canonical == doc_id]
                 change = ManifestChange(drop_docs=[doc_id], drop_aliases=copies)
             elif doc_id in aliases:
                 change = ManifestChange(drop_aliases=[doc_id])
@@ -556,7 +307,7 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------
     def article(self, doc_id: str) -> Article | None:
-        """The cleaned article, or None."""
+        """The cleaned article (text, metadata, page offsets), or None if it is not indexed."""
         data = self.meta.read_article(doc_id)
         return Article.model_validate_json(data) if data else None
 
@@ -565,22 +316,16 @@ class Store:
         return int(self.collection.count())
 
     def iter_chunks(self, page: int = 5000) -> Iterator[Chunk]:
-        """Every chunk, paged."""
-        offset = 0
-        while True:
-            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
-            ids = got["ids"]
-            if not ids:
-                return
-            yield from _chunks(ids, got["documents"], got["metadatas"]).values()
-            offset += len(ids)
+        """Every chunk, read ``page`` at a time."""
+        for got in get_pages(self.collection, include=["documents", "metadatas"], page=page):
+            yield from chunks_from(got["ids"], got["documents"], got["metadatas"]).values()
 
     def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
-        """The chunks with these IDs that exist now."""
+        """The chunks with these IDs that exist now (id -> chunk; missing IDs are left out)."""
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        return _chunks(got["ids"], got["documents"], got["metadatas"])
+        return chunks_from(got["ids"], got["documents"], got["metadatas"])
 
     def search(
         self,
@@ -591,8 +336,21 @@ class Store:
     ) -> list[Hit]:
         """Nearest chunks by cosine similarity.
 
-        ``known`` (id -> chunk, e.g. the BM25 side's copy) saves fetching those chunks' texts
-        and metadata from Chroma: at 1M chunks that fetch costs more than the HNSW search.
+        Args:
+            vector: the query's embedding, by the same model as the index.
+            n: how many chunks at most; fewer when the index (or the filter) holds fewer.
+            where: a Chroma filter on chunk metadata, e.g. ``Filters.where()``.
+            known: id -> chunk already in memory (the BM25 side's copy): those chunks' texts
+                and metadata are not fetched again, which at 1M chunks costs more than the
+                HNSW search itself.
+
+        Returns:
+            Hits, most similar first.
+
+        Example:
+            >>> q = store.embedder.encode(["Azawad independent homeland"])[0]
+            >>> [h.chunk.doc_id for h in store.search(q, 2)]  # doctest: +SKIP
+            ['reuters-2024-mali-tinzaouaten', 'reuters-2024-mali-tinzaouaten']
         """
         # no count() first: at 1M chunks it costs 40 ms, the HNSW search 2 ms; Chroma >= 1.5
         # returns fewer results (or none) when the collection holds fewer than ``n``
@@ -604,7 +362,7 @@ class Store:
         )
         ids, distances = res["ids"][0], res["distances"][0]
         if known is None:
-            chunks = _chunks(ids, res["documents"][0], res["metadatas"][0])
+            chunks = chunks_from(ids, res["documents"][0], res["metadatas"][0])
         else:
             chunks = {cid: known[cid] for cid in ids if cid in known}
             # written since ``known`` was built
@@ -614,3 +372,15 @@ class Store:
             for cid, dist in zip(ids, distances, strict=True)
             if cid in chunks  # deleted between the query and the fetch
         ]
+
+
+def _carriers(snapshot: Snapshot) -> dict[str, list[str]]:
+    """doc_id -> outlets (or URLs, or paths) of its recorded copies, other than its own outlet."""
+    out: dict[str, list[str]] = {}
+    for alias in snapshot.aliases.values():
+        indexed = snapshot.documents.get(alias.canonical)
+        names = out.setdefault(alias.canonical, [])
+        name = alias.carrier
+        if name and name != (indexed.source if indexed else "") and name not in names:
+            names.append(name)
+    return out

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import ingest_paths
-from rag.index.store import FileMeta, Store
+from rag.index.manifest import SQLiteManifest
+from rag.index.store import Store
 from tests.conftest import ROOT
 from tests.helpers.pdf import make_pdf
 
@@ -133,7 +134,7 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, real_embedder):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    manifest = FileMeta(home)
+    manifest = SQLiteManifest(home)
     deadline = time.time() + 300
     while time.time() < deadline and proc.poll() is None:
         if manifest.path.exists() and manifest.read_all()[0]:  # a first group is recorded

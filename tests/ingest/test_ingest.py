@@ -207,7 +207,7 @@ def test_an_old_single_file_manifest_is_imported_once(tmp_path):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from rag.index.store import ChromaMeta, FileMeta
+    from rag.index.manifest import ChromaManifest, SQLiteManifest
 
     legacy = {
         "version": 1,
@@ -219,13 +219,16 @@ def test_an_old_single_file_manifest_is_imported_once(tmp_path):
     home.mkdir()
     (home / "manifest.json").write_text(json.dumps(legacy))
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    server_side = ChromaMeta(client, f"legacy{tmp_path.name[-8:]}")
+    server_side = ChromaManifest(client, f"legacy{tmp_path.name[-8:]}")
     server_side.collection.upsert(
         ids=["manifest"], documents=[json.dumps(legacy)], embeddings=[[1.0]]
     )
-    for meta in (FileMeta(home), server_side):
+    for meta in (SQLiteManifest(home), server_side):
         assert meta.read_revision() == 7  # whichever is read first imports it
         docs, aliases, info = meta.read_all()
-        assert (docs, aliases, info["revision"]) == (legacy["documents"], legacy["aliases"], 7)
+        entries = [
+            {k: v.model_dump(exclude_unset=True) for k, v in e.items()} for e in (docs, aliases)
+        ]
+        assert (*entries, info.revision) == (legacy["documents"], legacy["aliases"], 7)
     assert not (home / "manifest.json").exists()
     assert server_side.collection.get(ids=["manifest"])["ids"] == []
