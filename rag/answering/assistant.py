@@ -36,7 +36,51 @@ LLM_STOPPED = f"the language model stopped; {QUOTES_ONLY}"
 
 
 class Assistant:
-    """Holds the index, retriever and chat model; ``ask`` is thread-safe."""
+    """Answers questions from one index: holds the store, the retriever and the chat model.
+
+    Create one per process and share it (or use :func:`get_assistant`, which keeps one per
+    settings): :meth:`ask` and :meth:`ask_stream` are thread-safe, so one chat server serves
+    every session with it. The index is opened at once; the chat model on the first answer
+    that needs it.
+
+    Args:
+        settings: every setting (default: :func:`rag.settings.get_settings`, i.e. the
+            ``RAG_*`` environment variables).
+        embedder: the text encoder (default: the model ``settings.embedding`` names); it must
+            be the one that built the index.
+        llm: a LangChain chat model that drafts answers (default: the ``settings.llm``
+            backend, created on first use).
+        use_llm: ``False`` answers with verbatim quotes only and never loads a model
+            (default: ``settings.answer.use_llm``).
+
+    Raises:
+        IndexNotBuiltError: no index at ``settings.home`` (run ``python -m ingest corpus/``).
+        IndexUnavailableError: the Chroma server at ``settings.chroma_url`` does not answer.
+        IndexMismatchError: another embedding model or backend built the index.
+        ModelNotFoundError: the embedding model is not installed.
+
+    Example:
+        Build the index once with ``python -m ingest corpus/``, then::
+
+            from rag import Assistant
+
+            assistant = Assistant(use_llm=False)
+            first = assistant.ask("How many Wagner fighters did the rebels say they killed?")
+            follow = assistant.ask(
+                "And how many soldiers?", history=[(first.question, first.answer)]
+            )
+            print(follow.standalone_question)
+            # How many soldiers did the rebels say they killed?
+            print(follow.answer)
+            # “Mali's northern Tuareg rebels said on Thursday they had killed at least 84
+            # Russian Wagner mercenaries and 47 Malian soldiers ...” [1] ...
+            for part in assistant.ask_stream("Who won the 2022 football World Cup?"):
+                if isinstance(part, str):
+                    print("draft:", part)  # the unverified draft so far (only with an LLM)
+                else:
+                    print(part.refused, part.answer)  # the verified, cited Answer
+            # True The sources in the corpus do not answer this.
+    """
 
     def __init__(
         self,
@@ -73,7 +117,26 @@ class Assistant:
         k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
     ) -> Answer:
-        """Answer ``question`` from the corpus with cited sentences, or refuse."""
+        """Answer ``question`` from the corpus with cited sentences, or refuse.
+
+        The same as :func:`rag.ask` with this assistant's index and models.
+
+        Args:
+            question: the question, in English.
+            history: earlier turns, as (user, assistant) pairs or role/content messages; a
+                follow-up ("and how many soldiers?") is made to stand alone from them.
+            k: chunks to retrieve (default ``settings.retrieval.k``).
+            filters: outlets and date range, as :class:`~rag.models.Filters` or a dict.
+
+        Returns:
+            The verified :class:`~rag.models.Answer` (see :func:`rag.ask`).
+
+        Raises:
+            ValueError: the question is empty or ``filters`` is not valid.
+            LLMError: the chat model cannot be created (a model that fails mid-answer does
+                not raise: the answer falls back to quotes and says so in ``notes``).
+            ModelNotFoundError: the GGUF model file is missing.
+        """
         answer: Answer | None = None
         for item in self.ask_stream(question, history=history, k=k, filters=filters):
             if isinstance(item, Answer):
@@ -117,7 +180,7 @@ class Assistant:
                 question=question,
                 answer=REFUSAL,
                 refused=True,
-                evidence=scored[:5],
+                evidence=scored[: self.settings.answer.refusal_evidence],
                 standalone_question=standalone.query,
                 seconds=round(time.perf_counter() - t0, 3),
             )
@@ -192,15 +255,57 @@ def ask(
 ) -> Answer:
     """Answer a question from the indexed corpus, every sentence cited, or refuse.
 
+    Retrieves passages (dense and BM25, fused), picks the evidence sentences that can answer,
+    lets the language model shorten them (``settings.answer.use_llm``), keeps a generated
+    sentence only when the evidence it cites supports it, and quotes evidence verbatim
+    otherwise. The :class:`Assistant` for ``settings`` is created on the first call (index
+    and models loaded once) and reused.
+
     Args:
         question: the question, in English.
-        history: earlier turns, as (user, assistant) pairs or role/content messages.
+        history: earlier turns, as (user, assistant) pairs or role/content messages; a
+            follow-up ("and how many soldiers?") is made to stand alone from them.
         k: chunks to retrieve (default ``settings.retrieval.k``).
         filters: outlets and date range, e.g.
             ``{"sources": ["Reuters"], "date_from": "2024-07-01", "date_to": "2024-08-31"}``.
         settings: settings to use (default: from the environment).
 
+    Returns:
+        An :class:`~rag.models.Answer`. ``answer`` is the text with ``[n]`` markers;
+        ``citations`` maps each ``n`` to its passage (outlet, URL, date, the cited sentence
+        and its offsets in the article); ``sentences`` lists each sentence with its markers
+        and whether it is a verbatim quote. When the corpus does not answer, ``refused`` is
+        True, ``answer`` is the refusal text, ``citations`` is empty and ``evidence`` holds
+        the best candidates that fell short.
+
     Raises:
-        IndexNotBuiltError: when no index exists yet.
+        ValueError: the question is empty or ``filters`` is not valid.
+        IndexNotBuiltError: no index exists yet (run ``python -m ingest corpus/``).
+        IndexUnavailableError: the Chroma server at ``settings.chroma_url`` does not answer.
+        IndexMismatchError: another embedding model or backend built the index.
+        ModelNotFoundError: a bundled model (embedding or GGUF) is not installed.
+        LLMError: the chat model cannot be created (a model that fails mid-answer does not
+            raise: the answer falls back to quotes and says so in ``notes``).
+
+    Example:
+        Build the index once with ``python -m ingest corpus/``, then::
+
+            from rag import ask
+
+            a = ask("How many Wagner fighters did the rebels say they killed?")
+            print(a.refused, {c.source for c in a.citations})
+            # False {'Reuters'}
+            print(a.answer)
+            # “The rebel movement, ... previously said it had killed dozens ..., while an al
+            # Qaeda affiliate said it had killed 50 Wagner fighters ...” [1] ... “Mali's
+            # northern Tuareg rebels said ... at least 84 Russian Wagner mercenaries ...” [3]
+            for c in a.citations:
+                print(f"[{c.n}] {c.source} {c.published}: {c.sentence}")
+
+            july = {"sources": ["Reuters"], "date_from": "2024-07-01"}
+            print(ask("Where did the fighting take place?", filters=july).refused)
+            # False
+            print(ask("Who won the 2022 football World Cup?").answer)
+            # The sources in the corpus do not answer this.
     """
     return get_assistant(settings).ask(question, history=history, k=k, filters=filters)

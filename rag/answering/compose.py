@@ -46,9 +46,11 @@ def compose(
 ) -> list[Composed]:
     """The answer's sentences: the draft's verified ones, then quotes of evidence it left out.
 
-    A draft sentence is kept when it is about the question and :func:`check_support` passes
-    against what it cites (or, uncited, against one evidence sentence); every evidence the
-    answer needs (:func:`needed`) that no kept sentence cites is quoted verbatim.
+    A draft sentence (of ``settings.min_generated_words`` words or more) is kept when it is
+    about the question (:func:`relevant`) and :func:`check_support` passes against what it
+    cites (or, uncited, against one evidence sentence), up to
+    ``settings.max_generated_sentences``; every evidence the answer needs (:func:`needed`)
+    that no kept sentence cites is quoted verbatim.
     """
     out: list[Composed] = []
     min_sim = settings.min_support_similarity
@@ -57,7 +59,7 @@ def compose(
         cited = [int(m) - 1 for m in _MARKER.findall(raw)]
         text = _MARKER.sub("", raw).strip()
         text = re.sub(r"\s+([.,;:!?])", r"\1", _PREAMBLE.sub("", text)).strip(' "“”')
-        if len(words(text)) < 3 or text.lower().startswith("evidence"):
+        if len(words(text)) < settings.min_generated_words or text.lower().startswith("evidence"):
             continue
         if not relevant(question, text, evidence, embedder=embedder, settings=settings):
             continue
@@ -74,14 +76,15 @@ def compose(
                 if not any(t == text for t, *_ in out):
                     out.append(Composed(text, idx, True, False))
                 break
-        if len(out) >= 2:
+        if len(out) >= settings.max_generated_sentences:
             break
     # every evidence the answer needs must be represented; quote what the draft left out
     need = needed(question, evidence)
     cited_now = {i for _, idx, *_ in out for i in idx}
     for i in need:
         if i not in cited_now:
-            out.append(Composed(f"“{quote(question, evidence[i].text)}”", [i], True, True))
+            quoted = quote(question, evidence[i].text, settings.quote_max_words)
+            out.append(Composed(f"“{quoted}”", [i], True, True))
     return out
 
 
@@ -93,11 +96,15 @@ def relevant(
     embedder: TextEncoder,
     settings: AnswerSettings,
 ) -> bool:
-    """A generated sentence must be about the question, about as much as the evidence is."""
+    """A generated sentence must be about the question, about as much as the evidence is.
+
+    It shares a term with the question, and its cosine similarity to the question is at
+    least the best evidence's minus ``settings.relevance_slack`` (and ``min_similarity``).
+    """
     if not set(question_terms(question)) & set(content_terms(sentence)):
         return False
     vecs = embedder.encode([question, sentence])
-    floor = max(settings.min_similarity, evidence[0].similarity - 0.1)
+    floor = max(settings.min_similarity, evidence[0].similarity - settings.relevance_slack)
     return float(vecs[0] @ vecs[1]) >= floor
 
 
@@ -149,12 +156,15 @@ def cite(
     )
 
 
-def quote(question: str, sentence: str, max_words: int = 30) -> str:
+def quote(question: str, sentence: str, max_words: int | None = None) -> str:
     """The evidence verbatim, long sentences cut to the clauses that bear on the question.
 
-    Dropped clauses become "…"; kept text is copied from the sentence as it stands; a kept
-    clause keeps the clause that says who is speaking.
+    A sentence of more than ``max_words`` words (default: ``AnswerSettings.quote_max_words``)
+    is cut: dropped clauses become "…"; kept text is copied from the sentence as it stands; a
+    kept clause keeps the clause that says who is speaking.
     """
+    if max_words is None:
+        max_words = AnswerSettings().quote_max_words
     spans = clause_spans(sentence)
     if len(words(sentence)) <= max_words or len(spans) < 2:
         return sentence

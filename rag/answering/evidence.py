@@ -74,8 +74,14 @@ def question_type(question: str) -> QuestionType:
     return "other"
 
 
-def counted_terms(question: str) -> list[str]:
-    """Stems of what a "how many X" question counts (X), e.g. ['wagner', 'fighter']."""
+def counted_terms(question: str, limit: int | None = None) -> list[str]:
+    """Stems of what a "how many X" question counts (X, at most ``limit`` words).
+
+    E.g. ``['wagner', 'fighter']`` for "How many Wagner fighters did the rebels kill?".
+    ``limit`` defaults to ``AnswerSettings.max_counted_terms``.
+    """
+    if limit is None:
+        limit = AnswerSettings().max_counted_terms
     m = re.search(r"\bhow (?:many|much)\s+(.*)|\bnumber of\s+(.*)", question, re.I)
     if not m:
         return []
@@ -84,13 +90,19 @@ def counted_terms(question: str) -> list[str]:
         if w.lower() in _AUX:
             break
         out.append(stem(w))
-        if len(out) == 4:
+        if len(out) == limit:
             break
     return out
 
 
-def number_fits(sentence: str, counted: list[str], window: int = 7) -> bool:
-    """True when the sentence states a (non-year) number close before a counted word."""
+def number_fits(sentence: str, counted: list[str], window: int | None = None) -> bool:
+    """True when the sentence states a (non-year) number close before a counted word.
+
+    Close: a counted word among the ``window`` words after the number (default:
+    ``AnswerSettings.number_window``). With nothing counted, any such number fits.
+    """
+    if window is None:
+        window = AnswerSettings().number_window
     toks = words(sentence)
     stems = [stem(t) for t in toks]
     for i, t in enumerate(toks):
@@ -105,10 +117,18 @@ def number_fits(sentence: str, counted: list[str], window: int = 7) -> bool:
     return False
 
 
-def type_fits(qtype: QuestionType, question: str, sentence: str) -> bool:
-    """True when the sentence holds an answer of the asked type."""
+def type_fits(
+    qtype: QuestionType,
+    question: str,
+    sentence: str,
+    *,
+    settings: AnswerSettings | None = None,
+) -> bool:
+    """True when the sentence holds an answer of the asked type (default settings if none)."""
     if qtype == "number":
-        return number_fits(sentence, counted_terms(question))
+        settings = settings or AnswerSettings()
+        counted = counted_terms(question, settings.max_counted_terms)
+        return number_fits(sentence, counted, settings.number_window)
     if qtype == "date":
         return has_date(sentence)
     if qtype in ("actor", "place"):
@@ -184,7 +204,15 @@ def select_evidence(
     article_text: dict[str, str] | None = None,
     extra_terms: list[str] | None = None,
 ) -> tuple[list[Evidence], list[Evidence]]:
-    """(selected evidence, all scored candidates). Selected is empty when nothing answers."""
+    """(selected evidence, all scored candidates). Selected is empty when nothing answers.
+
+    Each candidate sentence is scored ``weight_similarity * similarity + weight_own_coverage *
+    coverage(title + sentence) + weight_context_coverage * coverage(context) + weight_rank /
+    (1 + retrieval rank)``. It can answer when its type fits the question and it clears
+    ``min_coverage``, ``min_similarity`` and ``min_answerability``; the best of those is
+    selected, with up to ``max_evidence`` others within ``evidence_margin`` of it (every
+    figure for "how many") that do not overlap it.
+    """
     cands = _candidates(results, article_text or {})
     if not cands:
         return [], []
@@ -196,7 +224,8 @@ def select_evidence(
     pieces: list[str] = []
     owner: list[int] = []
     for i, cand in enumerate(cands):
-        for piece in [cand.text, *(clauses(cand.text) if len(words(cand.text)) > 20 else [])]:
+        long = len(words(cand.text)) > settings.clause_min_words
+        for piece in [cand.text, *(clauses(cand.text) if long else [])]:
             pieces.append(piece)
             owner.append(i)
     qvec = embedder.encode([question])[0]
@@ -208,9 +237,14 @@ def select_evidence(
     for cand, sim in zip(cands, sims, strict=True):
         cov = coverage(terms, cand.context, lexical)
         cov_own = coverage(terms, cand.chunk.title + "\n" + cand.text, lexical)
-        ok = type_fits(qtype, question, cand.text)
+        ok = type_fits(qtype, question, cand.text, settings=settings)
         rank_bonus = 1.0 / (1 + cand.rank)
-        score = 0.45 * float(sim) + 0.25 * cov_own + 0.2 * cov + 0.1 * rank_bonus
+        score = (
+            settings.weight_similarity * float(sim)
+            + settings.weight_own_coverage * cov_own
+            + settings.weight_context_coverage * cov
+            + settings.weight_rank * rank_bonus
+        )
         scored.append(
             Evidence(
                 chunk_id=cand.chunk.id,

@@ -12,9 +12,12 @@ import re
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from rag.settings import IngestSettings
+
+# The signature format, not tuning: stored signatures are only comparable with the same
+# permutations, shingle length and scheme. The threshold is IngestSettings.duplicate_threshold.
 NUM_PERM = 64
 SHINGLE = 5
-THRESHOLD = 0.7
 SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
 
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -48,7 +51,13 @@ def _minhash(sig: list[int]) -> MinHash:
 class DuplicateIndex:
     """Known articles' fingerprints and signatures; finds the article a text duplicates."""
 
-    def __init__(self, threshold: float = THRESHOLD) -> None:
+    def __init__(self, threshold: float | None = None) -> None:
+        """Empty index; ``threshold`` is the MinHash Jaccard that makes a duplicate.
+
+        It defaults to ``IngestSettings.duplicate_threshold``.
+        """
+        if threshold is None:
+            threshold = IngestSettings().duplicate_threshold
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.exact: dict[str, str] = {}

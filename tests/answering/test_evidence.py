@@ -1,0 +1,402 @@
+"""Evidence selection: question types, answer-type fit, coverage, scoring and refusal.
+
+Deterministic: the fake hashing embedder and the seed article indexed with it. Figures are
+the fake embedder's (bag-of-stems cosines), pinned whole.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections import Counter
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from rag.answering.assistant import Assistant
+from rag.answering.evidence import (
+    counted_terms,
+    coverage,
+    number_fits,
+    question_type,
+    select_evidence,
+    type_fits,
+)
+from rag.answering.prompts import REFUSAL
+from rag.answering.retrieval import LexicalIndex, Retrieved
+from rag.models import Chunk
+from rag.settings import AnswerSettings
+from tests.conftest import CORPUS
+
+Q_TOLL = "How many Wagner fighters did the rebels say they killed?"
+Q_HOMELAND = "What homeland do Tuareg separatists demand?"
+Q_WHEN = "When did Wagner say it had suffered heavy losses?"
+Q_GHANA = "Which team won the Ghana football league title?"
+
+# sentences of the seed article
+REBEL_MOVEMENT = (
+    "The rebel movement, the Permanent Strategic Framework for Peace, Security and Development "
+    "(CSP), previously said it had killed dozens in the clashes around the northern border town "
+    "of Tinzaouaten, while an al Qaeda affiliate said it had killed 50 Wagner fighters in an "
+    "ambush in the same area."
+)
+PRISONERS = (  # "It said ..." brings the sentence that says who "it" is
+    "The Malian authorities have accused Tuareg and jihadist groups of collaborating, but in its "
+    'statement, the CSP said it had fought alone "exclusively from the beginning to the end" of '
+    "the recent clashes.\nIt said it had taken seven Malian soldiers and Wagner fighters "
+    "prisoner, as well as seizing a large amount of weapons, ammunition, vehicles, and other "
+    "equipment."
+)
+TOLL_84 = (
+    "Mali's northern Tuareg rebels said on Thursday they had killed at least 84 Russian Wagner "
+    "mercenaries and 47 Malian soldiers over days of fierce fighting in late July, as Russia "
+    "signalled its ongoing commitment to the Malian junta."
+)
+AZAWAD = (
+    "Tuareg separatists launched an insurgency against Mali in 2012, demanding an independent "
+    "homeland called Azawad."
+)
+STRUGGLE = (
+    "Their struggle later became entangled with an al Qaeda-aligned Islamist rebellion in the "
+    "same region."
+)
+MARGINALISATION = "Many complain of marginalisation by the Malian government."
+JULY_29 = (
+    "Neither Mali nor Wagner have said how many troops they lost in the clashes, although in a "
+    "rare statement on July 29, Wagner said it had suffered heavy losses."
+)
+
+
+# -- question types and answer-type fit ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        (Q_TOLL, "number"),
+        ("How much money did the EU pledge in 2023?", "number"),
+        ("What is the number of troops deployed by France in the Sahel?", "number"),
+        ("How old is the junta leader?", "number"),
+        ("What was the death toll?", "number"),
+        (Q_WHEN, "date"),
+        ("In which year did the coup happen?", "date"),
+        ("Since when has the junta ruled?", "date"),
+        ("Where did the fighting take place?", "place"),
+        ("Which border town saw the clashes?", "place"),
+        ("Who did the Russians replace in Mali?", "actor"),
+        ("Which armed group claimed the ambush?", "actor"),
+        (Q_HOMELAND, "other"),
+        ("Why did France withdraw?", "other"),
+    ],
+)
+def test_question_type(question, kind):
+    assert question_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "limit", "counted"),
+    [
+        (Q_TOLL, None, ["wagner", "fighter"]),  # stops at "did"
+        (Q_TOLL, 1, ["wagner"]),
+        (
+            "What is the number of troops deployed by France in the Sahel?",
+            None,
+            ["troop", "deploy"],
+        ),
+        ("How many people died?", None, ["person", "die"]),
+        ("How many of them were there?", None, []),  # "of" ends the counted phrase at once
+        (Q_WHEN, None, []),
+    ],
+)
+def test_counted_terms(question, limit, counted):
+    assert counted_terms(question, limit) == counted
+
+
+def test_counting_limits_come_from_the_settings():
+    q = "How many armed Wagner mercenary fighters were killed?"
+    assert counted_terms(q) == ["arm", "wagner", "mercenari", "fighter"]
+    killed = "They killed 12 Wagner fighters."
+    assert type_fits("number", q, killed)
+    # only "armed" is counted now, and the sentence does not say it
+    assert not type_fits("number", q, killed, settings=AnswerSettings(max_counted_terms=1))
+    # "84 Russian Wagner": Wagner is two words after the number
+    assert type_fits("number", Q_TOLL, TOLL_84, settings=AnswerSettings(number_window=2))
+    assert not type_fits("number", Q_TOLL, TOLL_84, settings=AnswerSettings(number_window=1))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counted", "window", "fits"),
+    [
+        (TOLL_84, ["wagner", "fighter"], None, True),  # 84 Russian Wagner: 2 words on
+        (TOLL_84, ["wagner", "fighter"], 1, False),
+        (TOLL_84, ["soldier"], None, True),  # 47 Malian soldiers
+        (TOLL_84, ["prisoner"], None, False),
+        (JULY_29, ["loss"], None, False),  # July 29 is a date, not a count
+        ("Fighting has gone on since 2012 against Wagner.", ["wagner"], None, False),  # a year
+        ("Seven Malian soldiers were taken.", ["soldier"], None, True),  # words are numbers too
+        ("Many died, 14 said.", [], None, True),  # nothing counted: any number
+        ("Dozens died.", [], None, True),  # "dozens" is a number (12)
+        ("Many died.", [], None, False),
+    ],
+)
+def test_number_fits(sentence, counted, window, fits):
+    assert number_fits(sentence, counted, window) is fits
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        (Q_TOLL, TOLL_84, True),
+        (Q_TOLL, MARGINALISATION, False),
+        (Q_WHEN, JULY_29, True),
+        (Q_WHEN, MARGINALISATION, False),
+        # a name the question does not already have
+        ("Who did the Russians replace in Mali?", "They replaced French and U.N. troops.", True),
+        ("Who did the Russians replace in Mali?", "The Russians have been in Mali.", False),
+        ("Where did the fighting take place?", "It was near Tinzaouaten.", True),
+        (Q_HOMELAND, MARGINALISATION, True),  # "other": anything fits
+    ],
+)
+def test_type_fits(question, sentence, fits):
+    assert type_fits(question_type(question), question, sentence) is fits
+
+
+def test_coverage_is_the_idf_weighted_share_of_terms_found():
+    chunks = [Chunk(id=f"c{i}", doc_id="d", index=i, text="", start=0, end=0) for i in range(4)]
+    lexical = LexicalIndex(0, chunks, None, Counter({"wagner": 3, "convoy": 1}))
+    w = {
+        "wagner": 1 + math.log(1 + 1.5 / 3.5),
+        "convoy": 1 + math.log(1 + 3.5 / 1.5),
+        "ambush": 1 + math.log(1 + 4.5 / 0.5),  # unseen: the rarest
+    }
+    terms = ["wagner", "convoy", "ambush"]
+    assert coverage(terms, "A Wagner convoy.", lexical) == pytest.approx(
+        (w["wagner"] + w["convoy"]) / sum(w.values())
+    )
+    assert coverage(terms, "An ambush.", lexical) == pytest.approx(w["ambush"] / sum(w.values()))
+    assert coverage(terms, "Wagner convoys were ambushed.", lexical) == pytest.approx(1.0)
+    assert coverage([], "anything", lexical) == 0.0
+
+
+# -- selection over the seed article ---------------------------------------------------------
+@pytest.fixture
+def assistant(tmp_path, settings, fake_embedder) -> Assistant:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    return Assistant(settings, embedder=fake_embedder, use_llm=False)
+
+
+def _select(assistant: Assistant, question: str, **answer: object):
+    settings = assistant.settings.answer.model_copy(update=answer)
+    results = assistant.retriever.retrieve(question)
+    return select_evidence(
+        question,
+        results,
+        embedder=assistant.embedder,
+        lexical=assistant.retriever.lexical,
+        settings=settings,
+        article_text=assistant._article_texts(results),
+    )
+
+
+def _rows(evidence) -> list[tuple[str, float, float, bool, float]]:
+    return [(e.text, e.similarity, e.coverage, e.type_ok, e.score) for e in evidence]
+
+
+def test_how_many_selects_every_figure(assistant):
+    selected, scored = _select(assistant, Q_TOLL)
+    # the third is 0.1614 below the best, beyond evidence_margin (0.15): "how many" keeps
+    # every figure the sources give, up to max_evidence
+    assert _rows(selected) == [
+        (REBEL_MOVEMENT, 0.5, 1.0, True, 0.775),
+        (PRISONERS, 0.378, 1.0, True, 0.6701),
+        (TOLL_84, 0.3441, 1.0, True, 0.6136),
+    ]
+    assert _rows(scored[:3]) == _rows(selected)
+    assert len(scored) == 15
+    assert [e.score for e in scored] == sorted((e.score for e in scored), reverse=True)
+    # the best candidate without a count of Wagner fighters is scored but never selected
+    assert (scored[3].text.startswith("Neither Mali nor Wagner"), scored[3].type_ok) == (
+        True,
+        False,
+    )
+    article = assistant.store.article(selected[0].doc_id)
+    assert article is not None
+    assert [article.text[e.start : e.end] for e in selected] == [e.text for e in selected]
+
+
+def test_max_evidence_and_thresholds_come_from_the_settings(assistant):
+    assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=2)[0]] == [
+        REBEL_MOVEMENT,
+        PRISONERS,
+    ]
+    # coverage + similarity: 1.5, 1.378, 1.3441
+    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.4)[0]] == [
+        REBEL_MOVEMENT
+    ]
+    assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [
+        REBEL_MOVEMENT,
+        PRISONERS,
+    ]
+    selected, scored = _select(assistant, Q_TOLL, min_answerability=1.6)
+    assert (selected, len(scored)) == ([], 15)
+
+
+def test_other_questions_keep_only_evidence_within_the_margin(assistant):
+    selected, scored = _select(assistant, Q_HOMELAND)
+    assert _rows(selected) == [(AZAWAD, 0.603, 1.0, True, 0.8214)]
+    # the same sentence with the next one ("Their struggle..." needs it) scores the same but
+    # overlaps it
+    assert _rows(scored[:3]) == [
+        (AZAWAD, 0.603, 1.0, True, 0.8214),
+        (AZAWAD + " " + STRUGGLE, 0.603, 1.0, True, 0.8214),
+        (MARGINALISATION, 0.0, 1.0, True, 0.333),
+    ]
+    # thresholds off: still alone within the default margin (0.15); a wide margin lets the
+    # next non-overlapping candidate join
+    loose = {"min_coverage": 0.0, "min_similarity": 0.0, "min_answerability": 0.0}
+    assert _rows(_select(assistant, Q_HOMELAND, **loose)[0]) == _rows(selected)
+    wide, _ = _select(assistant, Q_HOMELAND, evidence_margin=0.5, **loose)
+    assert _rows(wide) == [
+        (AZAWAD, 0.603, 1.0, True, 0.8214),
+        (MARGINALISATION, 0.0, 1.0, True, 0.333),
+    ]
+
+
+def test_date_question_selects_the_dated_sentence(assistant):
+    selected, scored = _select(assistant, Q_WHEN)
+    assert _rows(selected) == [(JULY_29, 0.7071, 1.0, True, 0.8682)]
+    # the runner-up states no date
+    assert (scored[1].text.startswith("Malian authorities have also"), scored[1].type_ok) == (
+        True,
+        False,
+    )
+
+
+def test_score_is_the_weighted_sum_of_the_signals(assistant):
+    def scores(**weights: float) -> list[float]:
+        zero = {
+            "weight_similarity": 0.0,
+            "weight_own_coverage": 0.0,
+            "weight_context_coverage": 0.0,
+            "weight_rank": 0.0,
+        }
+        scored = _select(assistant, Q_TOLL, **{**zero, **weights})[1]
+        return [e.score for e in sorted(scored, key=lambda e: (e.chunk_id, e.start, e.end))]
+
+    default = scores(
+        weight_similarity=0.45,
+        weight_own_coverage=0.25,
+        weight_context_coverage=0.2,
+        weight_rank=0.1,
+    )
+    sim = scores(weight_similarity=1.0)
+    own = scores(weight_own_coverage=1.0)
+    ctx = scores(weight_context_coverage=1.0)
+    rank = scores(weight_rank=1.0)
+    by_position = sorted(_select(assistant, Q_TOLL)[1], key=lambda e: (e.chunk_id, e.start, e.end))
+    assert sim == pytest.approx([e.similarity for e in by_position], abs=1e-4)
+    assert ctx == pytest.approx([e.coverage for e in by_position], abs=1e-4)
+    rank_of = {r.chunk.id: i for i, r in enumerate(assistant.retriever.retrieve(Q_TOLL))}
+    assert rank == [round(1 / (1 + rank_of[e.chunk_id]), 4) for e in by_position]
+    assert default == pytest.approx(
+        [
+            0.45 * a + 0.25 * b + 0.2 * c + 0.1 * d
+            for a, b, c, d in zip(sim, own, ctx, rank, strict=True)
+        ],
+        abs=2e-4,
+    )
+    assert [e.score for e in by_position] == pytest.approx(default)
+
+
+def test_nothing_answers_an_unrelated_question(assistant):
+    selected, scored = _select(assistant, Q_GHANA)
+    assert selected == []
+    assert len(scored) == 15
+    assert max(e.coverage for e in scored) == 0.0  # no content word of the question
+    best = scored[0]
+    assert (best.text[:38], best.similarity, best.coverage, best.type_ok, best.score) == (
+        "On Thursday, Russia's foreign ministry",
+        0.0772,
+        0.0,
+        True,
+        0.1347,
+    )
+
+
+def test_no_results_no_evidence(assistant):
+    assert select_evidence(
+        Q_TOLL,
+        [],
+        embedder=assistant.embedder,
+        lexical=assistant.retriever.lexical,
+        settings=AnswerSettings(),
+    ) == ([], [])
+
+
+def test_refusal_keeps_the_best_candidates(assistant):
+    _, scored = _select(assistant, Q_GHANA)
+    answer = assistant.ask(Q_GHANA)
+    assert (answer.refused, answer.answer, answer.citations) == (True, REFUSAL, [])
+    assert answer.evidence == scored[:5]
+    assistant.settings.answer.refusal_evidence = 2
+    assert assistant.ask(Q_GHANA).evidence == scored[:2]
+    assistant.settings.answer.refusal_evidence = 0
+    assert assistant.ask(Q_GHANA).evidence == []
+
+
+# -- candidate sentences ---------------------------------------------------------------------
+SENTENCES = [
+    "The convoy left Gao on Monday.",
+    "It was ambushed near Tessit.",
+    "The army said 12 soldiers died.",
+    "They were buried in Gao.",
+]
+ARTICLE = "\n".join(SENTENCES)
+SPANS = [(ARTICLE.index(t), ARTICLE.index(t) + len(t)) for t in SENTENCES]
+
+
+def _chunk(first: int, last: int) -> Retrieved:
+    start, end = SPANS[first][0], SPANS[last][1]
+    chunk = Chunk(
+        id=f"d-{first}",
+        doc_id="d",
+        index=first,
+        text=ARTICLE[start:end],
+        start=start,
+        end=end,
+        sentences=SPANS[first : last + 1],
+        title="Ambush in Mali",
+    )
+    return Retrieved(chunk, 0.0)
+
+
+def _candidates(fake_embedder, article_text: dict[str, str] | None):
+    results = [_chunk(0, 1), _chunk(3, 3)]  # sentence 2 is in no retrieved chunk
+    lexical = LexicalIndex(0, [r.chunk for r in results], None, Counter())
+    loose = AnswerSettings(min_coverage=0.0, min_similarity=-1.0, min_answerability=-1.0)
+    _, scored = select_evidence(
+        "Where was the convoy ambushed?",
+        results,
+        embedder=fake_embedder,
+        lexical=lexical,
+        settings=loose,
+        article_text=article_text,
+    )
+    return sorted((e.start, e.end, e.text) for e in scored)
+
+
+def test_a_pronoun_sentence_brings_the_sentence_it_refers_to(fake_embedder):
+    (a, _), (b, _), (c, _), (d, end) = SPANS
+    # "It was ..." takes its neighbour in the chunk; "They were ...", first in its chunk,
+    # takes the sentence before the chunk from the article's text
+    assert _candidates(fake_embedder, {"d": ARTICLE}) == [
+        (a, SPANS[0][1], SENTENCES[0]),
+        (a, SPANS[1][1], "\n".join(SENTENCES[:2])),
+        (c, end, "\n".join(SENTENCES[2:])),
+    ]
+    # without the article's text, a chunk's first sentence stands alone
+    assert _candidates(fake_embedder, None) == [
+        (a, SPANS[0][1], SENTENCES[0]),
+        (a, SPANS[1][1], "\n".join(SENTENCES[:2])),
+        (d, end, SENTENCES[3]),
+    ]
