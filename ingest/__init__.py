@@ -3,7 +3,7 @@
 from ingest.furniture import strip_furniture
 from ingest.loaders import LoadError, load_file
 from ingest.pipeline import (
-    FileError,
+    FileProblem,
     IngestReport,
     ingest_paths,
     list_articles,
@@ -13,7 +13,7 @@ from ingest.pipeline import (
 from rag.index.chunking import chunk_article
 
 __all__ = [
-    "FileError",
+    "FileProblem",
     "IngestReport",
     "LoadError",
     "chunk_article",

@@ -37,9 +37,6 @@ class FileProblem:
         return f"error: {self.path}: {self.reason}"
 
 
-FileError = FileProblem  # the name ``ingest`` exported before: kept for its callers
-
-
 @dataclass
 class IngestReport:
     """What one ingest run did."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.cpu import cpu_features, cpuinfo_field
+from rag.errors import RagError
 from rag.settings import Settings, get_settings
 
 PACKAGES = (
@@ -89,7 +90,6 @@ def check_machine(report: Report, settings: Settings) -> None:
 def check_models(report: Report, settings: Settings) -> None:
     """The embedding model and the GGUF are where the settings say."""
     from rag.embeddings import resolve_model_path
-    from rag.errors import RagError
 
     try:
         path = resolve_model_path(settings.embedding.model)
@@ -113,6 +113,11 @@ def check_models(report: Report, settings: Settings) -> None:
         report.problem("llm model", f"{gguf} does not exist", "fix RAG_LLM__MODEL_PATH")
 
 
+def store_where(settings: Settings) -> str:
+    """The index's location, for messages."""
+    return settings.chroma_url or str(Path(settings.home).resolve())
+
+
 def check_index(report: Report, settings: Settings) -> None:
     """Where the index is, how big, how many articles."""
     if settings.chroma_url:
@@ -129,10 +134,13 @@ def check_index(report: Report, settings: Settings) -> None:
 
         store = Store(settings, get_embedder(settings.embedding), vectors=False)
         articles, chunks = len(store.documents()), store.count()
+    except RagError as e:  # its message says what to do
+        report.problem("index", f"{store_where(settings)}: cannot be opened", str(e))
+        return
     except Exception as e:  # reported, whatever it is: the doctor must finish
         report.problem(
             "index",
-            f"{home}: cannot be opened ({e})",
+            f"{home}: cannot be opened ({type(e).__name__}: {e})",
             "rebuild it: 'python -m ingest --rebuild corpus/'",
         )
         return

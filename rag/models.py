@@ -31,20 +31,12 @@ class Article(BaseModel):
 
 
 class Record(BaseModel):
-    """A stored record: immutable, keeps fields it does not declare, readable as ``r["title"]``.
+    """A stored record: immutable, and it keeps the fields it does not declare.
 
-    Unknown fields (written by a newer version) survive a read and a re-write; subscript reads
-    serve callers from when these records were plain dicts.
+    Unknown fields (written by a newer version) survive a read and a re-write.
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)
-
-    def __getitem__(self, key: str) -> Any:
-        """The field ``key``, as ``entry["title"]`` read it when entries were dicts."""
-        try:
-            return getattr(self, key)
-        except AttributeError:
-            raise KeyError(key) from None
 
 
 class DocumentEntry(Record):

@@ -35,7 +35,7 @@ def test_rag_all_is_pinned():
 def test_ingest_and_ui_all():
     assert sorted(ingest.__all__) == sorted(
         [
-            "FileError",
+            "FileProblem",
             "IngestReport",
             "LoadError",
             "chunk_article",

@@ -78,8 +78,7 @@ def test_malformed_folder(tmp_path, settings, fake_embedder):
     assert named == bad
     assert all(e.reason and "\n" not in e.reason for e in report.errors)
     indexed = {
-        Path(d["path"].split("#")[0]).name
-        for d in Store(settings, fake_embedder).documents().values()
+        Path(d.path.split("#")[0]).name for d in Store(settings, fake_embedder).documents().values()
     }
     assert indexed == good | {"records-bad-lines.jsonl"}
     assert report.skipped == [f"{tmp_path / 'in' / 'notes.odt'}: unsupported type '.odt', skipped"]
@@ -164,4 +163,4 @@ def test_kill_9_mid_ingest_then_resume(tmp_path, real_embedder):
     per_doc: dict[str, int] = {}
     for c in store.iter_chunks():
         per_doc[c.doc_id] = per_doc.get(c.doc_id, 0) + 1
-    assert per_doc == {d: e["chunks"] for d, e in docs.items()}  # no duplicates, none lost
+    assert per_doc == {d: e.chunks for d, e in docs.items()}  # no duplicates, none lost

@@ -132,9 +132,7 @@ def test_wire_story_and_two_copies_are_one_article(tmp_path, store_settings, fak
     report = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
     assert (report.articles, report.duplicates, report.errors) == (1, 2, [])
     rows = list_articles(store_settings)
-    assert [(r["source"], r["carried_by"]) for r in rows] == [
-        ("Reuters", ["Ghana Daily", "Sahel Post"])
-    ]
+    assert [(r.source, r.carried_by) for r in rows] == [("Reuters", ["Ghana Daily", "Sahel Post"])]
     # re-run: nothing changes; the citation names the other outlets
     again = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
     assert (again.articles, again.unchanged, again.duplicates) == (0, 3, 0)
@@ -159,10 +157,10 @@ def test_prune_and_remove(tmp_path, store_settings, fake_embedder):
     assert len(store.documents()) == 3
     (d / "1.txt").unlink()
     assert len(prune([d], store_settings)) == 1
-    assert sorted(r["title"] for r in list_articles(store_settings)) == ["0", "2"]
-    doc = next(r["id"] for r in list_articles(store_settings) if r["title"] == "0")
+    assert sorted(r.title for r in list_articles(store_settings)) == ["0", "2"]
+    doc = next(r.id for r in list_articles(store_settings) if r.title == "0")
     assert remove_articles([doc], store_settings) == [doc]
-    assert [r["title"] for r in list_articles(store_settings)] == ["2"]
+    assert [r.title for r in list_articles(store_settings)] == ["2"]
     # Chroma and BM25 agree with the manifest
     assert {c.doc_id for c in store.iter_chunks()} == set(store.documents())
     assert {r.chunk.doc_id for r in retriever.retrieve("Kidal Gao Timbuktu story", k=10)} == set(

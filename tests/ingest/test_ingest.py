@@ -1,4 +1,3 @@
-import json
 import shutil
 
 import pytest
@@ -40,7 +39,7 @@ def test_ingest_is_incremental(tmp_path, store_settings, fake_embedder):
     assert changed.articles == 1
     assert store.count() == changed.chunks
     docs = store.documents()
-    assert len(docs) == 1 and next(iter(docs.values()))["chunks"] == changed.chunks
+    assert len(docs) == 1 and next(iter(docs.values())).chunks == changed.chunks
 
     rebuilt = ingest_paths([corpus], rebuild=True, settings=store_settings, embedder=fake_embedder)
     assert rebuilt.articles == 1 and store.count() == rebuilt.chunks
@@ -189,7 +188,7 @@ def test_large_index_rebuilds_bm25_in_the_background(tmp_path, store_settings, f
     before, fresh = retriever.current()
     assert fresh and len({c.doc_id for c in before.chunks}) == 2
 
-    reuters = next(d for d, e in store.documents().items() if e["source"] == "Reuters")
+    reuters = next(d for d, e in store.documents().items() if e.source == "Reuters")
     store.remove_article(reuters)
     # queries go on at once with the previous BM25 while it is rebuilt; the removed
     # article's chunks never come back, from either side
@@ -201,34 +200,3 @@ def test_large_index_rebuilds_bm25_in_the_background(tmp_path, store_settings, f
     assert (
         fresh and after is not before and {c.doc_id for c in after.chunks} == {hits[0].chunk.doc_id}
     )
-
-
-def test_an_old_single_file_manifest_is_imported_once(tmp_path):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    from rag.index.manifest import ChromaManifest, SQLiteManifest
-
-    legacy = {
-        "version": 1,
-        "revision": 7,
-        "documents": {"doc-a": {"title": "A", "chunks": 2}},
-        "aliases": {"doc-b": {"title": "B", "canonical": "doc-a"}},
-    }
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "manifest.json").write_text(json.dumps(legacy))
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    server_side = ChromaManifest(client, f"legacy{tmp_path.name[-8:]}")
-    server_side.collection.upsert(
-        ids=["manifest"], documents=[json.dumps(legacy)], embeddings=[[1.0]]
-    )
-    for meta in (SQLiteManifest(home), server_side):
-        assert meta.read_revision() == 7  # whichever is read first imports it
-        docs, aliases, info = meta.read_all()
-        entries = [
-            {k: v.model_dump(exclude_unset=True) for k, v in e.items()} for e in (docs, aliases)
-        ]
-        assert (*entries, info.revision) == (legacy["documents"], legacy["aliases"], 7)
-    assert not (home / "manifest.json").exists()
-    assert server_side.collection.get(ids=["manifest"])["ids"] == []

@@ -66,7 +66,7 @@ def test_page_is_fetched_and_extracted(server, settings, fake_embedder):
     )
     assert (report.articles, report.errors) == (1, [])
     doc = next(iter(Store(settings, fake_embedder).documents().values()))
-    assert (doc["title"], doc["source"], doc["published"], doc["url"]) == (
+    assert (doc.title, doc.source, doc.published, doc.url) == (
         "Kidal convoy attacked",
         "Sahel Wire",
         "2024-09-02",
@@ -99,8 +99,8 @@ def test_feed_entries_are_ingested_and_summaries_fetched(server, settings, fake_
         [f"{server}/feed.xml"], settings=settings, embedder=fake_embedder, allow_private=True
     )
     assert (report.files, report.articles, report.errors) == (1, 2, [])
-    docs = sorted(Store(settings, fake_embedder).documents().values(), key=lambda d: d["title"])
-    assert [(d["title"], d["published"], d["source"]) for d in docs] == [
+    docs = sorted(Store(settings, fake_embedder).documents().values(), key=lambda d: d.title)
+    assert [(d.title, d.published, d.source) for d in docs] == [
         ("Kidal convoy attacked", "2024-09-02", "Sahel Wire"),  # summary only: page fetched
         ("Mopti market reopens", "2024-09-03", "Sahel Wire"),  # full text in the feed
     ]
