@@ -45,30 +45,28 @@ def _du_mb(path: Path) -> float:
 # -- 1. ingest: whole pipeline vs raw encode of the same chunks --------------------------------
 def bench_ingest(clapnq: Path) -> dict[str, Any]:
     """Chunks/s of chunk+embed+store vs raw encode() of the same chunks, same run."""
-    from evals.datasets import load_clapnq
+    from evals.datasets import build_temp_index, load_clapnq
     from rag.embeddings import get_embedder
     from rag.index.chunking import chunk_article
-    from rag.index.indexing import index_articles
-    from rag.index.store import Store
 
     articles, _ = load_clapnq(clapnq)
     embedder = get_embedder()
-    settings = Settings(home=Path(tempfile.mkdtemp(prefix="bench-ingest-")))
+    settings = Settings()
     texts = [c.text for a in articles for c in chunk_article(a, settings.ingest)]
     embedder.encode(texts[:64])  # warm-up
     t0 = time.perf_counter()
     embedder.encode(texts, batch_size=settings.embedding.batch_size)
     raw = time.perf_counter() - t0
-    store = Store(settings, embedder, create=True)
-    t0 = time.perf_counter()
-    done = index_articles(store, articles, settings=settings)
-    pipeline = time.perf_counter() - t0
+    with build_temp_index(
+        articles, settings=settings, embedder=embedder, prefix="bench-ingest-"
+    ) as index:
+        chunks, pipeline = index.indexed.chunks, index.seconds
     return {
         "articles": len(articles),
-        "chunks": done.chunks,
+        "chunks": chunks,
         "raw_encode_chunks_per_s": len(texts) / raw,
-        "pipeline_chunks_per_s": done.chunks / pipeline,
-        "pipeline_over_raw": (done.chunks / pipeline) / (len(texts) / raw),
+        "pipeline_chunks_per_s": chunks / pipeline,
+        "pipeline_over_raw": (chunks / pipeline) / (len(texts) / raw),
     }
 
 
@@ -77,13 +75,11 @@ def bench_embeddings(
     clapnq: Path, backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8")
 ) -> dict[str, Any]:
     """Passages/s per backend on the same chunks, and gold-passage hit@5 (dense and fused)."""
-    from evals.datasets import load_clapnq
+    from evals.datasets import build_temp_index, load_clapnq
     from evals.metrics import first_hit
     from rag.answering.retrieval import HybridRetriever
     from rag.embeddings import Embedder
     from rag.index.chunking import chunk_article
-    from rag.index.indexing import index_articles
-    from rag.index.store import Store
     from rag.settings import EmbeddingSettings
 
     articles, items = load_clapnq(clapnq)
@@ -102,19 +98,18 @@ def bench_embeddings(
         secs = time.perf_counter() - t0
         if reference is None:
             reference = vectors
-        settings = Settings(
-            home=Path(tempfile.mkdtemp(prefix=f"bench-emb-{backend}-")),
-            embedding=EmbeddingSettings(backend=backend),
-        )
-        store = Store(settings, embedder, create=True)
-        index_articles(store, articles, settings=settings)
-        retriever = HybridRetriever(store, settings.retrieval)
+        settings = Settings(embedding=EmbeddingSettings(backend=backend))
         dense_hits = fused_hits = 0
-        for it in answerable:
-            dense = [h.chunk for h in store.search(embedder.encode([it.question])[0], 5)]
-            fused = [r.chunk for r in retriever.retrieve(it.question, k=5)]
-            dense_hits += first_hit(it, dense) is not None
-            fused_hits += first_hit(it, fused) is not None
+        with build_temp_index(
+            articles, settings=settings, embedder=embedder, prefix=f"bench-emb-{backend}-"
+        ) as index:
+            store = index.store
+            retriever = HybridRetriever(store, settings.retrieval)
+            for it in answerable:
+                dense = [h.chunk for h in store.search(embedder.encode([it.question])[0], 5)]
+                fused = [r.chunk for r in retriever.retrieve(it.question, k=5)]
+                dense_hits += first_hit(it, dense) is not None
+                fused_hits += first_hit(it, fused) is not None
         out["backends"][backend] = {
             "load_s": load_s,
             "passages_per_s": len(texts) / secs,

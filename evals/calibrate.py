@@ -2,10 +2,10 @@
 
 Whole sets, never single questions: prints refusal / false-refusal rates for each setting.
 
-    python bench/calibrate.py --clapnq ../shared/data/clapnq --seed tests/data/seed_qa.jsonl
+    python -m evals calibrate --clapnq ../shared/data/clapnq --seed tests/data/seed_qa.jsonl
 
 The seed set is scored against the current index ($RAG_HOME); ClapNQ gets its own index under
---clapnq-home (built once, reused).
+--clapnq-home (built once, reused). The signals are cached in --cache: delete it to recompute.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 from pathlib import Path
 
-from evals.datasets import load_clapnq
+from evals.datasets import build_temp_index, load_clapnq
 from evals.metrics import QAItem, load_qa
 from rag.answering.assistant import Assistant, condense
 from rag.answering.evidence import select_evidence
 from rag.embeddings import get_embedder
-from rag.index.indexing import index_articles
-from rag.index.store import Store
 from rag.settings import Settings, get_settings
 
 
@@ -66,25 +65,38 @@ def rates(rows: list[dict], cov: float, sim: float, total: float) -> tuple[float
     )
 
 
-def main() -> None:
-    """Compute signals once, then sweep."""
-    p = argparse.ArgumentParser()
-    p.add_argument("--clapnq", required=True)
-    p.add_argument("--clapnq-home", default="/tmp/rag-clapnq-calibration")
-    p.add_argument("--seed", required=True)
-    p.add_argument("--cache", default="/tmp/rag-calibration-signals.json")
-    args = p.parse_args()
+def main(argv: list[str] | None = None, *, prog: str = "python -m evals calibrate") -> int:
+    """Compute signals once (or read them from --cache), then sweep; returns the exit status."""
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="Sweep the answerability thresholds over ClapNQ and the seed QA set.",
+    )
+    p.add_argument("--clapnq", required=True, metavar="DIR", help="the ClapNQ folder")
+    p.add_argument(
+        "--clapnq-home",
+        default="/tmp/rag-clapnq-calibration",
+        metavar="DIR",
+        help="ClapNQ's own index (built once, reused)",
+    )
+    p.add_argument("--seed", required=True, metavar="QA", help="the seed QA file ($RAG_HOME index)")
+    p.add_argument(
+        "--cache",
+        default="/tmp/rag-calibration-signals.json",
+        metavar="FILE",
+        help="computed signals (reused when present)",
+    )
+    args = p.parse_args(argv)
     cache = Path(args.cache)
     if cache.exists():
         data = json.loads(cache.read_text())
     else:
         embedder = get_embedder()
-        settings = Settings(home=Path(args.clapnq_home))
         articles, items = load_clapnq(args.clapnq)
-        store = Store(settings, embedder, create=True)
-        if store.count() == 0:
-            index_articles(store, articles, settings=settings, progress=True)
-        clap = signals(Assistant(settings, embedder=embedder, use_llm=False), items)
+        with build_temp_index(
+            articles, settings=Settings(), embedder=embedder, home=args.clapnq_home, progress=True
+        ) as clap_index:
+            clap_assistant = Assistant(clap_index.settings, embedder=embedder, use_llm=False)
+            clap = signals(clap_assistant, items)
         seed_assistant = Assistant(get_settings(), embedder=embedder, use_llm=False)
         seed = signals(seed_assistant, load_qa(args.seed))
         data = {"clapnq": clap, "seed": seed}
@@ -100,7 +112,8 @@ def main() -> None:
         cr, cf = rates(data["clapnq"], cov, sim, total)
         sr, sf = rates(data["seed"], cov, sim, total)
         print(f"{cov:5.2f} {sim:5.2f} {total:5.2f} | {cr:11.3f} {cf:10.3f} | {sr:11.3f} {sf:10.3f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
