@@ -1,0 +1,152 @@
+"""``python -m evals QA.jsonl [--clapnq DIR] [--baseline naive] [--limit N] [--json] [-v] [--no-llm]``.
+
+Scores the assistant on a QA file against the current index ($RAG_HOME), or on ClapNQ in a
+temporary index of its own, and prints the metrics table (``--json``: metrics and rows).
+``python -m evals calibrate ...`` sweeps the answerability thresholds (see evals/calibrate.py).
+``python -m rag eval ...`` is the same command, handed over from rag's CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from rag.errors import RagError
+
+if TYPE_CHECKING:  # imported when run: --help and usage errors stay quick
+    from evals.metrics import QAItem
+    from rag.answering.assistant import Assistant
+
+
+def build_parser(prog: str = "python -m evals") -> argparse.ArgumentParser:
+    """The evaluation command's options (shared by ``python -m rag eval``)."""
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="Score the assistant on a QA JSONL file or on ClapNQ. "
+        "'python -m evals calibrate -h': the threshold sweep.",
+    )
+    p.add_argument("qa", nargs="?", help="QA file (see evals/metrics.py for the format)")
+    p.add_argument(
+        "--clapnq", metavar="DIR", help="score ClapNQ (its 600 passages in a temporary index)"
+    )
+    p.add_argument("--baseline", choices=["naive"], help="also run the textbook LangChain pipeline")
+    p.add_argument("--limit", type=int, help="questions (per ClapNQ file) to use")
+    p.add_argument("--json", action="store_true", help="metrics and rows as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="one line per question")
+    p.add_argument(
+        "--no-llm", action="store_true", help="quotes only (evidence selection and refusals)"
+    )
+    return p
+
+
+@contextmanager
+def _progress_bar(name: str, total: int, *, enabled: bool) -> Iterator[Callable[[int, int], None]]:
+    """A tqdm bar on stderr fed by ``evaluate``'s progress callback; off unless ``enabled``."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="question", desc=name, disable=not enabled, file=sys.stderr)
+    try:
+
+        def update(done: int, _total: int) -> None:
+            bar.update(done - bar.n)
+
+        yield update
+    finally:
+        bar.close()
+
+
+@contextmanager
+def _assistant(args: argparse.Namespace) -> Iterator[tuple[Assistant, list[QAItem]]]:
+    """The assistant to score and its questions: ClapNQ in a temporary index, or the QA file."""
+    from rag.answering.assistant import Assistant, get_assistant
+
+    if args.clapnq:
+        from evals.datasets import build_temp_index, load_clapnq
+
+        articles, items = load_clapnq(args.clapnq, limit=args.limit)
+        with build_temp_index(articles, progress=not args.json, prefix="rag-clapnq-") as index:
+            yield Assistant(index.settings, embedder=index.embedder, use_llm=not args.no_llm), items
+        return
+    from evals.metrics import load_qa
+
+    items = load_qa(args.qa)
+    if args.limit:
+        items = items[: args.limit]
+    assistant = get_assistant()
+    if args.no_llm:
+        assistant = Assistant(assistant.settings, embedder=assistant.embedder, use_llm=False)
+    yield assistant, items
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate as ``args`` say and print the report; returns the exit status."""
+    from evals.metrics import Report, evaluate, format_reports, reports_json
+
+    show_progress = not args.json and sys.stderr.isatty()
+    with _assistant(args) as (assistant, items):
+        llm = assistant.llm  # load the model before timing starts
+        min_sim = assistant.settings.answer.min_support_similarity
+        with _progress_bar("ours", len(items), enabled=show_progress) as progress:
+            reports: list[Report] = [
+                evaluate(
+                    items,
+                    lambda q: assistant.ask(q),
+                    embedder=assistant.embedder,
+                    min_support_similarity=min_sim,
+                    retrieve_fn=lambda q: [r.chunk for r in assistant.retriever.retrieve(q, k=10)],
+                    progress=progress,
+                )
+            ]
+        if args.baseline == "naive":
+            from evals.baseline import NaiveRAG
+
+            store = assistant.store
+            arts = [a for d in store.documents() if (a := store.article(d)) is not None]
+            naive = NaiveRAG(arts, embedder=assistant.embedder, llm=llm)  # type: ignore[arg-type]
+            with _progress_bar("naive", len(items), enabled=show_progress) as progress:
+                reports.append(
+                    evaluate(
+                        items,
+                        naive.ask,
+                        embedder=assistant.embedder,
+                        min_support_similarity=min_sim,
+                        name="naive",
+                        retrieve_fn=naive.retrieve,
+                        progress=progress,
+                    )
+                )
+    if args.json:
+        print(reports_json(reports))
+        return 0
+    if args.verbose:
+        for report in reports:
+            for r in report.rows:
+                flag = "REFUSED" if r.refused else ("ok" if r.correct and r.cited else "WRONG")
+                print(f"{report.name:6} {flag:8} {r.id:24} {r.seconds:5.1f}s  {r.answer[:150]}")
+        print()
+    print(format_reports(reports))
+    return 0
+
+
+def main(argv: list[str] | None = None, *, prog: str = "python -m evals") -> int:
+    """Run the evaluation CLI (or ``calibrate ...``); returns the exit status."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["calibrate"]:
+        from evals import calibrate
+
+        return calibrate.main(argv[1:], prog=f"{prog} calibrate")
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if not args.qa and not args.clapnq:
+        print("error: give a QA file or --clapnq DIR", file=sys.stderr)
+        return 2
+    try:
+        return run(args)
+    except (RagError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
