@@ -171,7 +171,7 @@ def main() -> None:
             [sys.executable, "-m", "ui", "--port", str(port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            env=dict(os.environ),
         )
         url = f"http://127.0.0.1:{port}/"
         import httpx

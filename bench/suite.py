@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import tempfile
@@ -363,7 +362,6 @@ def main() -> None:
         help="query the index an earlier run built for size N in DIR instead of building it",
     )
     args = p.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     only = set(args.only.split(","))
     results: dict[str, Any] = {}
     if "ingest" in only:

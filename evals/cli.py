@@ -9,7 +9,6 @@ temporary index of its own, and prints the metrics table (``--json``: metrics an
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -134,7 +133,6 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None, *, prog: str = "python -m evals") -> int:
     """Run the evaluation CLI (or ``calibrate ...``); returns the exit status."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["calibrate"]:
         from evals import calibrate

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from rag.errors import RagError
@@ -32,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
         "--prune", nargs="+", metavar="PATH", help="remove articles whose files under PATH are gone"
     )
     args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ingest.pipeline import ingest_paths, list_articles, prune, remove_articles
 
     try:

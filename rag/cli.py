@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from rag.errors import RagError
@@ -43,7 +42,6 @@ def _cmd_eval(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["eval"]:  # its options are evals.cli's: hand over before parsing
         return _cmd_eval(argv[1:])

@@ -246,6 +246,5 @@ def run(settings: Settings | None = None, *, out: Callable[[str], None] = print)
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--generate-one-token"]:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         sys.exit(_generate_one_token())
     sys.exit(1 if run().problems else 0)

@@ -26,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=ui.port)
     parser.add_argument("--share", action="store_true", help="public Gradio link (needs auth)")
     args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
     from ingest.pipeline import ingest_paths  # composition root: the UI package imports rag only

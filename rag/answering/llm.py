@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -29,6 +29,7 @@ from pydantic import ConfigDict, PrivateAttr, SecretStr
 from rag.answering.llm_worker import DEFAULT_ENGINE, LLMWorker, get_worker, load_llama
 from rag.cpu import has_amx
 from rag.errors import LLMError, ModelNotFoundError
+from rag.registry import Lookup, registrar
 from rag.settings import LLMSettings
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
@@ -39,26 +40,15 @@ LLMFactory = Callable[[LLMSettings], BaseChatModel | None]
 LLM_BACKENDS: dict[str, LLMFactory] = {}
 """Every chat model backend by name (``RAG_LLM__BACKEND``), in registration order."""
 
-_F = TypeVar("_F", bound=LLMFactory)
+register_llm_backend = registrar(LLM_BACKENDS)
+"""Register the decorated factory as the backend called ``names`` (aliases share it).
 
+A new backend is one function::
 
-def register_llm_backend(*names: str) -> Callable[[_F], _F]:
-    """Register the decorated factory as the backend called ``names`` (aliases share it).
-
-    A new backend is one function::
-
-        @register_llm_backend("mine")
-        def mine(settings: LLMSettings) -> BaseChatModel: ...
-
-    Registering a name again replaces its factory.
-    """
-
-    def register(factory: _F) -> _F:
-        for name in names:
-            LLM_BACKENDS[name] = factory
-        return factory
-
-    return register
+    @register_llm_backend("mine")
+    def mine(settings: LLMSettings) -> BaseChatModel: ...
+"""
+_lookup: Lookup[LLMFactory] = Lookup(LLM_BACKENDS, "LLM backend", "RAG_LLM__BACKEND", LLMError)
 
 
 def default_gguf() -> Path:
@@ -197,13 +187,7 @@ def use_extra_bufts(setting: str) -> bool:
 
 def make_chat_model(settings: LLMSettings) -> BaseChatModel | None:
     """The chat model the settings ask for (None for ``backend='none'``)."""
-    factory = LLM_BACKENDS.get(settings.backend)
-    if factory is None:
-        raise LLMError(
-            f"unknown LLM backend {settings.backend!r}: set RAG_LLM__BACKEND to one of "
-            f"{', '.join(LLM_BACKENDS)}"
-        )
-    return factory(settings)
+    return _lookup(settings.backend)(settings)
 
 
 @register_llm_backend("embedded", "llamacpp")

