@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -146,3 +149,26 @@ def store_settings(request, settings: Settings) -> Settings:
         settings.chroma_url = request.getfixturevalue("chroma_server")
         settings.collection = f"t{uuid.uuid4().hex[:12]}"  # one server, isolated tests
     return settings
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, settings: Settings, fake_embedder: FakeEmbedder) -> Settings:
+    """Settings of an index holding corpus/ (the seed article), built with the fake embedder."""
+    from ingest.pipeline import ingest_paths
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    ingest_paths([corpus], settings=settings, embedder=fake_embedder)
+    return settings
+
+
+def run_module(*args: str, home: Path, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """``python -m ARGS`` from the project root with ``RAG_HOME=home``; output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        env={**os.environ, "RAG_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,23 +1,12 @@
 """The answer pipeline with deterministic fakes: citation mapping, verification, refusal."""
 
-import shutil
-
 import pytest
 
-from ingest.pipeline import ingest_paths
 from rag.answering.assistant import Assistant, condense
 from rag.answering.prompts import REFUSAL
-from tests.conftest import CORPUS, scripted_llm
+from tests.conftest import scripted_llm
 
 Q_TOLL = "How many Wagner fighters did the rebels say they killed?"
-
-
-@pytest.fixture
-def indexed(tmp_path, settings, fake_embedder):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    ingest_paths([corpus], settings=settings, embedder=fake_embedder)
-    return settings
 
 
 def _assistant(settings, fake_embedder, *responses):

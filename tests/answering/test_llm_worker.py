@@ -1,16 +1,13 @@
 """The LLM runs in a child process: a native crash there never reaches ask() or the UI."""
 
 import os
-import shutil
 
 import pytest
 
-from ingest.pipeline import ingest_paths
 from rag.answering.assistant import LLM_STOPPED, Assistant
 from rag.answering.llm import make_chat_model
 from rag.answering.llm_worker import LLMWorker
 from rag.errors import LLMCrashedError, LLMError
-from tests.conftest import CORPUS
 
 ENGINES = "tests.helpers.engines"
 REQUEST = {"messages": [{"role": "user", "content": "how many were killed"}], "max_tokens": 8}
@@ -66,14 +63,6 @@ def test_a_model_that_cannot_load_is_a_clear_error(worker_of):
     w = worker_of("broken")
     with pytest.raises(LLMError, match="could not be loaded: ValueError: cannot load unused"):
         list(w.stream(REQUEST))
-
-
-@pytest.fixture
-def indexed(tmp_path, settings, fake_embedder):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    ingest_paths([corpus], settings=settings, embedder=fake_embedder)
-    return settings
 
 
 def test_ask_survives_a_crashing_model_and_answers_from_quotes(indexed, fake_embedder):

@@ -8,7 +8,6 @@ seed article indexed with the fake embedder.
 from __future__ import annotations
 
 import math
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ingest.pipeline import ingest_paths
 from rag.answering.retrieval import HybridRetriever, LexicalIndex
 from rag.index.store import Hit, Store
 from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
-from tests.conftest import CORPUS
 
 QUERY = "wagner convoy ambush"
 # the same length each (BM25 normalises by length), sharing 3, 2, 1 and 0 query terms
@@ -214,15 +211,12 @@ def test_empty_store_retrieves_nothing(tmp_path, fake_embedder):
 
 # -- the seed article, indexed with the fake embedder ---------------------------------------
 @pytest.fixture
-def indexed(tmp_path, settings, fake_embedder):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    ingest_paths([corpus], settings=settings, embedder=fake_embedder)
-    return Store(settings, fake_embedder)
+def indexed_store(indexed, fake_embedder):
+    return Store(indexed, fake_embedder)
 
 
-def test_seed_article_ranking(indexed):
-    retriever = HybridRetriever(indexed, RetrievalSettings())
+def test_seed_article_ranking(indexed_store):
+    retriever = HybridRetriever(indexed_store, RetrievalSettings())
     results = retriever.retrieve("How many Wagner fighters did the rebels say they killed?")
     # (chunk index in the article, dense rank, BM25 rank): all five chunks, k=6
     assert [(r.chunk.index, r.dense_rank, r.lexical_rank) for r in results] == [
@@ -235,12 +229,12 @@ def test_seed_article_ranking(indexed):
     for r in results:
         ranks = [x for x in (r.dense_rank, r.lexical_rank) if x is not None]
         assert r.score == pytest.approx(_rrf(*ranks))
-    (doc_id,) = indexed.documents()  # the one article
+    (doc_id,) = indexed_store.documents()  # the one article
     assert [r.chunk.doc_id for r in results] == [doc_id] * 5
 
 
-def test_seed_article_filters(indexed):
-    retriever = HybridRetriever(indexed, RetrievalSettings())
+def test_seed_article_filters(indexed_store):
+    retriever = HybridRetriever(indexed_store, RetrievalSettings())
     q = "How many Wagner fighters did the rebels say they killed?"
     plain = [r.chunk.id for r in retriever.retrieve(q)]
     reuters = retriever.retrieve(q, filters=Filters(sources=["Reuters"]))

@@ -2,38 +2,23 @@
 
 import ast
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import CORPUS, QA, ROOT
+from tests.conftest import CORPUS, QA, ROOT, run_module
 
 # Two answerable seed questions (the second retrieved at rank 3) and one unanswerable.
 TINY_IDS = ["toll-rebels-wagner", "toll-rebels-soldiers", "ghana-league"]
 
 
-def _run(*args: str, home, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "RAG_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def test_without_qa_file_or_clapnq_is_a_one_line_error(tmp_path):
-    r = _run("evals", "--no-llm", home=tmp_path)
+    r = run_module("evals", "--no-llm", home=tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == ["error: give a QA file or --clapnq DIR"]
 
 
 def test_rag_eval_hands_its_options_to_evals(tmp_path):
-    r = _run("rag", "eval", "--help", home=tmp_path)
+    r = run_module("rag", "eval", "--help", home=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("usage: python -m rag eval")
     for option in ("--clapnq", "--baseline", "--limit", "--json", "--verbose", "--no-llm"):
@@ -41,7 +26,7 @@ def test_rag_eval_hands_its_options_to_evals(tmp_path):
 
 
 def test_calibrate_is_a_subcommand_with_its_options(tmp_path):
-    r = _run("evals", "calibrate", "--help", home=tmp_path)
+    r = run_module("evals", "calibrate", "--help", home=tmp_path)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("usage: python -m evals calibrate")
     for option in ("--clapnq", "--clapnq-home", "--seed", "--cache"):
@@ -49,7 +34,7 @@ def test_calibrate_is_a_subcommand_with_its_options(tmp_path):
 
 
 def test_a_missing_qa_file_is_a_one_line_error(tmp_path):
-    r = _run("evals", str(tmp_path / "nope.jsonl"), "--no-llm", home=tmp_path)
+    r = run_module("evals", str(tmp_path / "nope.jsonl"), "--no-llm", home=tmp_path)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "nope.jsonl" in lines[0]
@@ -110,7 +95,7 @@ def _without_times(metrics: dict) -> dict:
 @pytest.mark.slow
 def test_eval_no_llm_prints_the_table_and_rag_eval_gives_the_same_figures(tiny):
     home, qa = tiny
-    r = _run("evals", str(qa), "--no-llm", home=home)
+    r = run_module("evals", str(qa), "--no-llm", home=home)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].split() == ["metric", "ours"]
@@ -138,7 +123,7 @@ def test_eval_no_llm_prints_the_table_and_rag_eval_gives_the_same_figures(tiny):
     # stderr is not a terminal here: no progress bar, no carriage returns
     assert "\r" not in r.stderr
 
-    j = _run("rag", "eval", str(qa), "--no-llm", "--json", home=home)
+    j = run_module("rag", "eval", str(qa), "--no-llm", "--json", home=home)
     assert j.returncode == 0, j.stderr
     data = json.loads(j.stdout)
     assert list(data) == ["ours"]
