@@ -90,28 +90,31 @@ def answer_as_markdown(answer: Answer | None) -> str:
     return "\n".join(lines)
 
 
-def _context(c: Citation, article: str) -> str:
-    """The article, escaped, the cited passage marked and the cited sentence highlighted."""
+def _context(cites: list[Citation], article: str) -> str:
+    """The article, escaped, the cited passage marked and each cited sentence in it highlighted.
+
+    ``cites`` share one passage (chunk); each sentence gets its own ``mark-N`` anchor.
+    """
+    c = cites[0]
     if not article or article[c.start : c.end] != c.text:
         article, offset = c.text, c.start  # article gone or changed: the passage alone
     else:
         offset = 0
     a, b = c.start - offset, c.end - offset
-    sa = max(c.sentence_start - offset, a)
-    sb = min(c.sentence_end - offset, b)
-    if not c.sentence or sa >= sb:
-        sa = sb = a
-    return (
-        html.escape(article[:a])
-        + "<span class='passage'>"
-        + html.escape(article[a:sa])
-        + f"<mark id='mark-{c.n}'>"
-        + html.escape(article[sa:sb])
-        + "</mark>"
-        + html.escape(article[sb:b])
-        + "</span>"
-        + html.escape(article[b:])
-    )
+    spans: list[tuple[int, int, int]] = []  # (start, end, n), in text order, not overlapping
+    for x in sorted(cites, key=lambda x: (x.sentence_start, x.n)):
+        sa, sb = max(x.sentence_start - offset, a), min(x.sentence_end - offset, b)
+        if not x.sentence or sa >= sb or (spans and sa < spans[-1][1]):
+            sa = sb = max(a, spans[-1][1] if spans else a)  # an anchor without highlight
+        spans.append((sa, sb, x.n))
+    out = [html.escape(article[:a]), "<span class='passage'>"]
+    pos = a
+    for sa, sb, n in spans:
+        out += [html.escape(article[pos:sa]), f"<mark id='mark-{n}'>"]
+        out += [html.escape(article[sa:sb]), "</mark>"]
+        pos = sb
+    out += [html.escape(article[pos:b]), "</span>", html.escape(article[b:])]
+    return "".join(out)
 
 
 def sources_html(answer: Answer | None, article_text: ArticleText | None = None) -> str:
@@ -142,13 +145,21 @@ def sources_html(answer: Answer | None, article_text: ArticleText | None = None)
             else ""
         )
         article = article_text(doc_id) if article_text else ""
-        cards = []
+        passages: dict[str, list[Citation]] = {}  # one card per passage, every citation in it
         for c in cites:
+            passages.setdefault(c.chunk_id, []).append(c)
+        cards = []
+        for group in passages.values():
+            c = group[0]
             page = f" · p. {c.page}" if c.page else ""
+            numbers = " ".join(f"<b>[{x.n}]</b>" for x in group)
+            spans = ", ".join(f"{x.sentence_start}–{x.sentence_end}" for x in group)
+            # the card answers to its first number; the others are anchors inside it
+            anchors = "".join(f"<span id='src-{x.n}'></span>" for x in group[1:])
             cards.append(
-                f"<div class='source' id='src-{c.n}'><div class='source-meta'><b>[{c.n}]</b> "
-                f"characters {c.sentence_start}–{c.sentence_end}{page}</div>"
-                f"<div class='context'>{_context(c, article)}</div></div>"
+                f"<div class='source' id='src-{c.n}'>{anchors}<div class='source-meta'>"
+                f"{numbers} characters {spans}{page}</div>"
+                f"<div class='context'>{_context(group, article)}</div></div>"
             )
         out.append(
             f"<div class='article'><div class='article-head'>{title}"
@@ -177,7 +188,8 @@ document.addEventListener("click", (event) => {
   if (!link) return;
   event.preventDefault();
   const n = link.getAttribute("href").slice(5);
-  const card = document.getElementById("src-" + n);
+  const anchor = document.getElementById("src-" + n);
+  const card = anchor && anchor.closest(".source");
   if (!card) return;
   document.querySelectorAll(".source.active").forEach((el) => el.classList.remove("active"));
   card.classList.add("active");

@@ -207,3 +207,35 @@ def test_export_without_answer_or_citations():
     assert answer_as_markdown(None) == ""
     refused = Answer(question="q", answer="The sources do not answer this.", refused=True)
     assert answer_as_markdown(refused) == "**Q:** q\n\nThe sources do not answer this\\."
+
+
+def test_two_citations_from_one_passage_make_one_card_with_both_sentences_marked():
+    from rag.models import Answer, AnswerSentence, Citation
+    from ui.render import sources_html
+
+    passage = "The rebels said they killed 84. The army said 47 soldiers died. Talks stalled."
+    base = dict(chunk_id="c1", doc_id="d1", title="T", source="Reuters", url="", text=passage)
+    one = Citation(n=1, start=0, end=len(passage), sentence=passage[:31], sentence_start=0,
+                   sentence_end=31, **base)  # fmt: skip
+    two = Citation(n=2, start=0, end=len(passage), sentence=passage[32:63], sentence_start=32,
+                   sentence_end=63, **base)  # fmt: skip
+    answer = Answer(
+        question="q",
+        answer="x [1] y [2]",
+        citations=[one, two],
+        sentences=[
+            AnswerSentence(text="x", citations=[1], supported=True),
+            AnswerSentence(text="y", citations=[2], supported=True),
+        ],
+    )
+    html = sources_html(answer, lambda _doc: passage)
+    assert html.count("class='source'") == 1  # the passage is shown once
+    assert html.count("The army said 47 soldiers died.") == 1
+    assert (
+        "<div class='source' id='src-1'><span id='src-2'></span><div class='source-meta'>"
+        "<b>[1]</b> <b>[2]</b> characters 0–31, 32–63</div>"
+    ) in html
+    assert (
+        "<span class='passage'><mark id='mark-1'>The rebels said they killed 84.</mark> "
+        "<mark id='mark-2'>The army said 47 soldiers died.</mark> Talks stalled.</span>"
+    ) in html
