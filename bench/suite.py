@@ -343,7 +343,38 @@ def bench_llm(runs: int = 5, tokens: int = 64) -> dict[str, Any]:
             "tokens_per_s_median": statistics.median(speeds)
         }
         llama.close()
+    out["process_boundary"] = _bench_boundary()
     return out
+
+
+def _bench_boundary(rounds: int = 15) -> dict[str, Any]:
+    """First token and whole reply, the model in the worker process vs in this process.
+
+    Same prompt, rounds alternate between the two so machine load hits both alike.
+    """
+    from langchain_core.messages import HumanMessage
+
+    from rag.answering.llm import make_chat_model
+    from rag.settings import LLMSettings
+
+    models = {
+        "worker": make_chat_model(LLMSettings(isolate=True)),
+        "in_process": make_chat_model(LLMSettings(isolate=False)),
+    }
+    prompt = [HumanMessage(content="In two sentences: what happened in Mali in July 2024?")]
+    times: dict[str, dict[str, list[float]]] = {k: {"ttft": [], "total": []} for k in models}
+    for _ in range(rounds + 1):
+        for name, model in models.items():
+            assert model is not None
+            t0 = time.perf_counter()
+            first = None
+            for _chunk in model.stream(prompt):
+                first = first or time.perf_counter() - t0
+            times[name]["ttft"].append(first or 0.0)
+            times[name]["total"].append(time.perf_counter() - t0)
+    return {  # the first round is a warm-up (loads the model, starts the worker)
+        name: {k: statistics.median(v[1:]) for k, v in t.items()} for name, t in times.items()
+    }
 
 
 def main() -> None:
@@ -427,6 +458,14 @@ def main() -> None:
             f"llm generation (bundled GGUF, 64 tokens): extra buffer types off "
             f"{off['tokens_per_s_median']:.1f} tok/s, on {on['tokens_per_s_median']:.1f} tok/s "
             f"-> off/on x{off['tokens_per_s_median'] / on['tokens_per_s_median']:.2f}",
+            flush=True,
+        )
+        w, ip = r["process_boundary"]["worker"], r["process_boundary"]["in_process"]
+        print(
+            f"llm process boundary (median of 15 alternating rounds): first token worker "
+            f"{w['ttft'] * 1000:.0f} ms vs in process {ip['ttft'] * 1000:.0f} ms (+"
+            f"{(w['ttft'] - ip['ttft']) * 1000:.0f} ms); whole reply {w['total']:.2f} s vs "
+            f"{ip['total']:.2f} s (x{w['total'] / ip['total']:.2f})",
             flush=True,
         )
     Path(args.out).write_text(json.dumps(results, indent=1))
