@@ -32,10 +32,11 @@ thousands separators, number words in English and French). Per question:
   strict ones for comparison: the gold anywhere in the answer; the support anywhere in a cited
   chunk (any citation of any sentence).
 
-The rules live in evals/grading.py, one function each. Every figure is given overall (rates with bootstrap 95% intervals) and by question ``kind``, by
-question ``language`` and by the language of the article holding the support
-(``doc_language``). Sets without kinds or languages (the seed file, ClapNQ) count as kind
-``all`` and language ``en``. It uses the index it is given and builds nothing by itself.
+The rules live in evals/grading.py, one function each. Every figure is given overall (rates
+with bootstrap 95% intervals) and by question ``kind``, by question ``language`` and by the
+language of the article holding the support (``doc_language``). Sets without kinds or languages
+(the seed file, ClapNQ) count as kind ``all`` and language ``en``. It uses the index it is given
+and builds nothing by itself.
 """
 
 from __future__ import annotations
