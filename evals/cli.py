@@ -1,7 +1,10 @@
-"""``python -m evals QA.jsonl [--clapnq DIR] [--baseline naive] [--limit N] [--json] [-v] [--no-llm]``.
+"""``python -m evals QA.jsonl | --clapnq DIR | --sahel DIR [--split dev|test|all]`` and options.
 
-Scores the assistant on a QA file against the current index ($RAG_HOME), or on ClapNQ in a
-temporary index of its own, and prints the metrics table (``--json``: metrics and rows).
+Options: ``[--baseline naive] [--limit N] [--json] [-v] [--no-llm]``. Scores the assistant on a
+QA file against the current index ($RAG_HOME), or on ClapNQ or the Sahel news benchmark
+(evals/data/sahel) in a temporary index of its own, and prints the metrics tables: overall, then
+by question kind and language (``--json``: metrics and rows). See evals/metrics.py for the
+definitions.
 ``python -m evals calibrate ...`` sweeps the answerability thresholds (see evals/calibrate.py).
 ``python -m rag eval ...`` is the same command, handed over from rag's CLI.
 """
@@ -17,7 +20,7 @@ from typing import TYPE_CHECKING
 from rag.errors import RagError
 
 if TYPE_CHECKING:  # imported when run: --help and usage errors stay quick
-    from evals.metrics import QAItem
+    from evals.metrics import QAItem, Row
     from rag.answering.assistant import Assistant
 
 
@@ -25,15 +28,31 @@ def build_parser(prog: str = "python -m evals") -> argparse.ArgumentParser:
     """The evaluation command's options (shared by ``python -m rag eval``)."""
     p = argparse.ArgumentParser(
         prog=prog,
-        description="Score the assistant on a QA JSONL file or on ClapNQ. "
+        description="Score the assistant on a QA JSONL file, on ClapNQ or on the Sahel news "
+        "benchmark. "
         "'python -m evals calibrate -h': the threshold sweep.",
     )
     p.add_argument("qa", nargs="?", help="QA file (see evals/metrics.py for the format)")
     p.add_argument(
         "--clapnq", metavar="DIR", help="score ClapNQ (its 600 passages in a temporary index)"
     )
+    p.add_argument(
+        "--sahel",
+        metavar="DIR",
+        help="score the Sahel news benchmark (evals/data/sahel) in a temporary index",
+    )
+    p.add_argument(
+        "--split",
+        choices=["dev", "test", "all"],
+        default="test",
+        help="Sahel questions to use (default: test; tune on dev only)",
+    )
     p.add_argument("--baseline", choices=["naive"], help="also run the textbook LangChain pipeline")
-    p.add_argument("--limit", type=int, help="questions (per ClapNQ file) to use")
+    p.add_argument(
+        "--limit",
+        type=int,
+        help="questions to use (per ClapNQ file; Sahel: taken in turn from each kind)",
+    )
     p.add_argument("--json", action="store_true", help="metrics and rows as JSON")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per question")
     p.add_argument(
@@ -60,8 +79,16 @@ def _progress_bar(name: str, total: int, *, enabled: bool) -> Iterator[Callable[
 
 @contextmanager
 def _assistant(args: argparse.Namespace) -> Iterator[tuple[Assistant, list[QAItem]]]:
-    """The assistant to score and its questions: ClapNQ in a temporary index, or the QA file."""
+    """The assistant to score and its questions: a benchmark in a temporary index, or the QA file."""
     from rag.answering.assistant import Assistant, get_assistant
+
+    if args.sahel:
+        from evals.datasets import build_temp_index, load_sahel
+
+        articles, items = load_sahel(args.sahel, args.split, limit=args.limit)
+        with build_temp_index(articles, progress=not args.json, prefix="rag-sahel-") as index:
+            yield Assistant(index.settings, embedder=index.embedder, use_llm=not args.no_llm), items
+        return
 
     if args.clapnq:
         from evals.datasets import build_temp_index, load_clapnq
@@ -81,21 +108,32 @@ def _assistant(args: argparse.Namespace) -> Iterator[tuple[Assistant, list[QAIte
     yield assistant, items
 
 
+def _verbose_line(name: str, r: Row) -> str:
+    """One question: what the answer got right, then its start."""
+    if r.refused:
+        flag = "refused" if not r.answerable else "REFUSED"
+    elif not r.answerable:
+        flag = "ANSWERED"
+    else:
+        flag = ("correct" if r.correct else "WRONG") + ("+cited" if r.cited else "")
+    answer = " ".join(r.answer.split())[:150]
+    note = " [note]" if r.notes else ""
+    return f"{name:6} {flag:15} {r.id:24} {r.kind[:12]:12} {r.seconds:5.1f}s{note}  {answer}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Evaluate as ``args`` say and print the report; returns the exit status."""
-    from evals.metrics import Report, evaluate, format_reports, reports_json
+    from evals.metrics import Report, evaluate
+    from evals.tables import format_reports, reports_json
 
     show_progress = not args.json and sys.stderr.isatty()
     with _assistant(args) as (assistant, items):
         llm = assistant.llm  # load the model before timing starts
-        min_sim = assistant.settings.answer.min_support_similarity
         with _progress_bar("ours", len(items), enabled=show_progress) as progress:
             reports: list[Report] = [
                 evaluate(
                     items,
                     lambda q: assistant.ask(q),
-                    embedder=assistant.embedder,
-                    min_support_similarity=min_sim,
                     retrieve_fn=lambda q: [r.chunk for r in assistant.retriever.retrieve(q, k=10)],
                     progress=progress,
                 )
@@ -111,8 +149,6 @@ def run(args: argparse.Namespace) -> int:
                     evaluate(
                         items,
                         naive.ask,
-                        embedder=assistant.embedder,
-                        min_support_similarity=min_sim,
                         name="naive",
                         retrieve_fn=naive.retrieve,
                         progress=progress,
@@ -124,8 +160,7 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         for report in reports:
             for r in report.rows:
-                flag = "REFUSED" if r.refused else ("ok" if r.correct and r.cited else "WRONG")
-                print(f"{report.name:6} {flag:8} {r.id:24} {r.seconds:5.1f}s  {r.answer[:150]}")
+                print(_verbose_line(report.name, r))
         print()
     print(format_reports(reports))
     return 0
@@ -140,11 +175,11 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m evals") -> int
         return calibrate.main(argv[1:], prog=f"{prog} calibrate")
     parser = build_parser(prog)
     args = parser.parse_args(argv)
-    if not args.qa and not args.clapnq:
-        print("error: give a QA file or --clapnq DIR", file=sys.stderr)
+    if sum(bool(x) for x in (args.qa, args.clapnq, args.sahel)) != 1:
+        print("error: give one of a QA file, --clapnq DIR or --sahel DIR", file=sys.stderr)
         return 2
     try:
         return run(args)
-    except (RagError, FileNotFoundError) as e:
+    except (RagError, FileNotFoundError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -1,7 +1,14 @@
-"""Evaluation sets beyond the seed QA file: ClapNQ (300 answerable + 300 unanswerable questions).
+"""Evaluation sets beyond the seed QA file, each as (articles, QA items).
 
-The corpus is the gold passages (deduplicated); a question's gold document is its own passage.
-``build_temp_index`` indexes such passages in an index of their own, beside the user's.
+- ClapNQ (300 answerable + 300 unanswerable questions): the corpus is the gold passages
+  (deduplicated); a question's gold document is its own passage. Its gold answers are long-form,
+  so a question has no gold strings: its ``reference`` is the first gold sentence (see
+  evals/metrics.py for how such an answer is graded).
+- The Sahel news-stream benchmark (evals/data/sahel, 64 articles, 242 questions): the articles
+  loaded as ``ingest`` loads files, the questions of one split with their gold article stems
+  mapped to the loaded articles' ``doc_id``.
+
+``build_temp_index`` indexes such articles in an index of their own, beside the user's.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evals.metrics import QAItem
+from evals.normalise import fold
 from rag.models import Article
 
 if TYPE_CHECKING:
@@ -27,6 +35,7 @@ if TYPE_CHECKING:
     from rag.settings import Settings
 
 FILES = {"clapnq_dev_answerable.jsonl": True, "clapnq_dev_unanswerable.jsonl": False}
+SPLITS = ("dev", "test", "all")
 
 
 def _doc_id(title: str, text: str) -> str:
@@ -76,9 +85,70 @@ def load_clapnq(
                     question=rec["input"],
                     answerable=answerable,
                     support=_support(selected[0]) if answerable and selected else "",
+                    reference=selected[0].strip() if answerable and selected else "",
                     doc_id=doc_id if answerable else "",
                 )
             )
+    return list(articles.values()), items
+
+
+def _spread(items: list[QAItem]) -> list[QAItem]:
+    """Items taken in turn from each kind (first of every kind, then second...)."""
+    by_kind: dict[str, list[QAItem]] = {}
+    for it in items:
+        by_kind.setdefault(it.kind, []).append(it)
+    longest = max((len(v) for v in by_kind.values()), default=0)
+    return [v[i] for i in range(longest) for v in by_kind.values() if i < len(v)]
+
+
+def load_sahel(
+    folder: str | Path, split: str = "test", *, limit: int | None = None
+) -> tuple[list[Article], list[QAItem]]:
+    """(every article, the questions of ``split``: dev, test or all).
+
+    Articles are read with ``ingest.loaders.load_file`` (front matter, furniture stripped).
+    ``doc_ids`` become the loaded articles' IDs, ``doc_language`` the language of the gold
+    article holding the support. ``limit`` takes that many questions in turn from each kind,
+    so that a short run still sees every kind.
+    """
+    from ingest.loaders import load_file
+
+    folder = Path(folder)
+    questions = folder / "questions.jsonl"
+    if not questions.is_file() or not (folder / "articles").is_dir():
+        raise FileNotFoundError(
+            f"{folder} has no questions.jsonl and articles/: point --sahel at evals/data/sahel"
+        )
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    articles = {p.stem: load_file(p) for p in sorted((folder / "articles").glob("*.md"))}
+    items: list[QAItem] = []
+    for n, line in enumerate(questions.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        if split != "all" and rec["split"] != split:
+            continue
+        stems = rec.get("doc_ids") or []
+        missing = [d for d in stems if d not in articles]
+        if missing:
+            raise ValueError(f"{questions}:{n}: no article {', '.join(missing)} in articles/")
+        gold = [articles[d] for d in stems]
+        support = fold(rec.get("support") or "")
+        holder = next(
+            (a for a in gold if support and support in fold(a.text)), gold[0] if gold else None
+        )
+        items.append(
+            QAItem(
+                **{k: v for k, v in rec.items() if k not in ("doc_ids", "as_of")},
+                doc_id=gold[0].doc_id if gold else "",
+                doc_ids=[a.doc_id for a in gold],
+                doc_language=holder.language if holder else "",
+                as_of=rec.get("as_of") or "",
+            )
+        )
+    if limit is not None:
+        items = _spread(items)[:limit]
     return list(articles.values()), items
 
 

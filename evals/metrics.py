@@ -1,85 +1,96 @@
-"""Score the assistant on a QA file: correct-and-cited, refusals, citation precision, speed.
+"""Score answers against a benchmark's gold: answer first, cite the sentence, refuse the rest.
 
-A QA line: ``{"id", "question", "answerable", "any": [...], "all": [...], "support"}``.
-An answer is *correct* when it is not a refusal, contains every string of ``all`` and at least
-one of ``any`` (case-insensitive); *correct and cited* when, in addition, one of its citations'
-passages contains ``support``. It uses the current index and builds nothing by itself.
+A QA line: ``{"id", "question", "answerable", "any": [...], "all": [...], "support"}``, and
+optionally ``kind``, ``language``, ``doc_ids`` (the Sahel set, see evals/data/sahel/README.md).
+Gold strings and answers are compared after :func:`evals.normalise.normalise` (case, accents,
+thousands separators, number words in English and French). Per question:
+
+- **correct**: not refused, and the *first sentence* of the answer (``Answer.sentences[0]``, or
+  the first sentence of ``Answer.answer`` when there are no sentences: the naive baseline) holds
+  every ``all`` string and one ``any`` string. A set without gold strings (ClapNQ: long-form
+  answers) asks instead that the first sentence holds at least half of the content terms of the
+  gold sentence (``reference``, else ``support``).
+- **cited**: not refused, and a citation attached to that first sentence has an *evidence
+  sentence* (``Citation.sentence``, not the whole chunk) that holds ``support``: the support is
+  inside it (case, accents, quote marks and whitespace folded) or, for a support spanning
+  sentences, the two share a run of consecutive words covering at least half of the support's
+  words and at least 4 words (:func:`evals.grading.support_in`). A citation without a sentence
+  (a chunk: the naive baseline) never counts.
+- **citation precision** (answerable questions, answers not refused): the share of the answer's
+  citations whose evidence sentence holds the support or one gold string. Judged against the
+  benchmark's gold only, never by the pipeline's own support check.
+- **states the answer** (answerable questions whose gold is a figure, date, name or place: kinds
+  in :data:`FACT_KINDS`, or any question of a set without kinds, when a gold string has digits,
+  number words or a capital): a gold answer anywhere in the answer text, quotes included.
+- **refused**: ``Answer.refused``; the refusal rate is taken on unanswerable questions, the
+  false-refusal rate on answerable ones.
+- **words**: the answer's length, ``[n]`` markers left out; the median is over answers not
+  refused. ``sentences_quoted``: the share of answer sentences that are verbatim evidence (the
+  generated ones failed verification, or there is no LLM); ``answers_with_notes``: answers
+  that carry a note, such as the LLM stopping and quotes answering instead.
+- ``correct_anywhere`` and ``cited_passage`` are the earlier, lenient rules, printed beside the
+  strict ones for comparison: the gold anywhere in the answer; the support anywhere in a cited
+  chunk (any citation of any sentence).
+
+The rules live in evals/grading.py, one function each. Every figure is given overall (rates
+with bootstrap 95% intervals) and by question ``kind``, by question ``language`` and by the
+language of the article holding the support (``doc_language``). Sets without kinds or languages
+(the seed file, ClapNQ) count as kind ``all`` and language ``en``. It uses the index it is given
+and builds nothing by itself.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
-
-from rag.answering.verify import check_support
-from rag.embeddings import TextEncoder
+from evals.grading import (
+    FACT_KINDS,
+    QAItem,
+    citation_ok,
+    cited_passage,
+    correct_anywhere,
+    first_hit,
+    first_sentence,
+    holds_gold,
+    is_cited,
+    is_correct,
+    is_fact_question,
+    load_qa,
+    support_in,
+)
+from evals.normalise import words_in
 from rag.models import Answer, Chunk
 
-
-class QAItem(BaseModel):
-    """One evaluation question."""
-
-    id: str
-    question: str
-    answerable: bool = True
-    any: list[str] = Field(default_factory=list)
-    all: list[str] = Field(default_factory=list)
-    support: str = ""
-    doc_id: str = Field("", description="Gold document ID, when the set has one (ClapNQ).")
-
-
-def load_qa(path: str | Path) -> list[QAItem]:
-    """Read a QA JSONL file; a bad line is an error naming the line."""
-    items = []
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            items.append(QAItem.model_validate_json(line))
-        except ValueError as e:
-            raise ValueError(f"{path}:{n}: not a valid QA line ({e})") from e
-    return items
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
+__all__ = [
+    "FACT_KINDS",
+    "GROUPS",
+    "QAItem",
+    "Report",
+    "Row",
+    "bootstrap",
+    "citation_ok",
+    "cited_passage",
+    "correct_anywhere",
+    "evaluate",
+    "first_hit",
+    "first_sentence",
+    "grade",
+    "holds_gold",
+    "is_cited",
+    "is_correct",
+    "is_fact_question",
+    "load_qa",
+    "plain",
+    "summarise",
+    "support_in",
+]
 
 
-def is_correct(item: QAItem, answer: Answer) -> bool:
-    """Not refused, has every ``all`` string and one ``any`` string."""
-    if answer.refused:
-        return False
-    text = _norm(answer.answer)
-    return all(_norm(s) in text for s in item.all) and (
-        not item.any or any(_norm(s) in text for s in item.any)
-    )
-
-
-def supports(item: QAItem, text: str) -> bool:
-    """The passage contains the item's supporting text."""
-    return bool(item.support) and _norm(item.support) in _norm(text)
-
-
-def is_cited(item: QAItem, answer: Answer) -> bool:
-    """One of the answer's cited passages contains the supporting text."""
-    return any(supports(item, c.text) for c in answer.citations)
-
-
-def first_hit(item: QAItem, chunks: list[Chunk]) -> int | None:
-    """1-based rank of the first retrieved chunk holding the support (or the gold document)."""
-    for rank, c in enumerate(chunks, 1):
-        if supports(item, c.text) or (item.doc_id and c.doc_id == item.doc_id):
-            return rank
-    return None
-
-
+# -- rows and reports --------------------------------------------------------------------------
 @dataclass
 class Row:
     """Per-question outcome."""
@@ -95,137 +106,157 @@ class Row:
     sentences_cited: int
     sentences_total: int
     answer: str
-    hit_rank: int | None = None
+    hit_rank: int | None = None  # -1: not measured
+    kind: str = "all"
+    language: str = "en"
+    doc_language: str = ""
+    correct_anywhere: bool = False
+    cited_passage: bool = False
+    fact: bool = False  # a figure, date, name or place is asked for
+    words: int = 0
+    sentences_quoted: int = 0  # verbatim evidence rather than generated text
+    notes: list[str] = field(default_factory=list)  # e.g. the LLM stopped: quotes answered
+
+
+def grade(item: QAItem, answer: Answer, *, hit_rank: int | None = -1) -> Row:
+    """The row for ``answer`` to ``item``."""
+    precise = [citation_ok(item, c) for c in answer.citations]
+    measured = item.answerable and not answer.refused
+    return Row(
+        id=item.id,
+        answerable=item.answerable,
+        refused=answer.refused,
+        correct=is_correct(item, answer),
+        cited=is_cited(item, answer),
+        seconds=answer.seconds,
+        citations_ok=sum(precise) if measured else 0,
+        citations_total=len(precise) if measured else 0,
+        sentences_cited=sum(bool(s.citations) for s in answer.sentences),
+        sentences_total=len(answer.sentences),
+        answer=answer.answer,
+        hit_rank=hit_rank,
+        kind=item.kind,
+        language=item.language,
+        doc_language=item.doc_language,
+        correct_anywhere=correct_anywhere(item, answer),
+        cited_passage=cited_passage(item, answer),
+        fact=is_fact_question(item),
+        words=words_in(answer.answer),
+        sentences_quoted=sum(s.quoted for s in answer.sentences),
+        notes=list(answer.notes),
+    )
+
+
+Rate = Callable[[list[bool]], dict[str, Any]]
+
+
+def bootstrap(values: list[bool]) -> dict[str, Any]:
+    """Mean with a bootstrap 95% interval (seed 0, 1000 resamples)."""
+    if not values:
+        return {"value": None, "n": 0}
+    rng = random.Random(0)
+    mean = sum(values) / len(values)
+    boots = sorted(sum(rng.choices(values, k=len(values))) / len(values) for _ in range(1000))
+    return {"value": mean, "lo": boots[25], "hi": boots[974], "n": len(values)}
+
+
+def plain(values: list[bool]) -> dict[str, Any]:
+    """Mean and count, no interval (the per-group figures)."""
+    return {"value": sum(values) / len(values) if values else None, "n": len(values)}
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def summarise(rows: list[Row], rate: Rate = bootstrap) -> dict[str, Any]:
+    """Every figure over ``rows`` (rates through ``rate``)."""
+    ans = [r for r in rows if r.answerable]
+    una = [r for r in rows if not r.answerable]
+    ranked = [r for r in ans if r.hit_rank != -1]
+    words = [r.words for r in rows if not r.refused]
+    secs = sorted(r.seconds for r in rows)
+    mrr = [1.0 / r.hit_rank if r.hit_rank else 0.0 for r in ranked]
+    cit_total = sum(r.citations_total for r in rows)
+    sent_total = sum(r.sentences_total for r in rows)
+    return {
+        "questions": len(rows),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        **{
+            f"hit@{k}": rate([r.hit_rank is not None and r.hit_rank <= k for r in ranked])
+            for k in (1, 5, 10)
+        },
+        "mrr@10": sum(mrr) / len(mrr) if mrr else None,
+        "correct": rate([r.correct for r in ans]),
+        "cited": rate([r.cited for r in ans]),
+        "correct_and_cited": rate([r.correct and r.cited for r in ans]),
+        "states_answer": rate([r.correct_anywhere for r in ans if r.fact]),
+        "citation_precision": _ratio(sum(r.citations_ok for r in rows), cit_total),
+        "citations": cit_total,
+        "refusal_unanswerable": rate([r.refused for r in una]),
+        "false_refusal_answerable": rate([r.refused for r in ans]),
+        "correct_anywhere": rate([r.correct_anywhere for r in ans]),
+        "cited_passage": rate([r.cited_passage for r in ans]),
+        "sentences_with_citation": _ratio(sum(r.sentences_cited for r in rows), sent_total),
+        "sentences_quoted": _ratio(sum(r.sentences_quoted for r in rows), sent_total),
+        "answers_with_notes": sum(bool(r.notes) for r in rows),
+        "median_words": statistics.median(words) if words else None,
+        "median_seconds": statistics.median(secs) if secs else None,
+        "p95_seconds": secs[min(len(secs) - 1, int(0.95 * len(secs)))] if secs else None,
+    }
+
+
+GROUPS = {"by_kind": "kind", "by_language": "language", "by_doc_language": "doc_language"}
 
 
 @dataclass
 class Report:
-    """Aggregates over rows, with bootstrap 95% intervals."""
+    """Aggregates over rows: overall (bootstrap 95% intervals) and by group (counts)."""
 
     name: str
     rows: list[Row] = field(default_factory=list)
 
-    def _rate(self, values: list[bool]) -> dict[str, Any]:
-        if not values:
-            return {"value": None, "n": 0}
-        rng = random.Random(0)
-        mean = sum(values) / len(values)
-        boots = sorted(sum(rng.choices(values, k=len(values))) / len(values) for _ in range(1000))
-        return {"value": mean, "lo": boots[25], "hi": boots[974], "n": len(values)}
+    def groups(self, attr: str) -> dict[str, list[Row]]:
+        """Rows by the value of ``attr`` (kind, language, doc_language), in first-seen order.
+
+        Rows without a value (no supporting article: unanswerable) are the group ``none``.
+        """
+        out: dict[str, list[Row]] = {}
+        for r in self.rows:
+            out.setdefault(str(getattr(r, attr)) or "none", []).append(r)
+        return out
 
     def metrics(self) -> dict[str, Any]:
-        """All figures as a dict (JSON output)."""
-        ans = [r for r in self.rows if r.answerable]
-        una = [r for r in self.rows if not r.answerable]
-        cit_total = sum(r.citations_total for r in self.rows)
-        sent_total = sum(r.sentences_total for r in self.rows)
-        secs = sorted(r.seconds for r in self.rows)
-        ranked = [r for r in ans if r.hit_rank != -1]
-        retrieval = {
-            f"hit@{k}": self._rate([r.hit_rank is not None and r.hit_rank <= k for r in ranked])
-            for k in (1, 5, 10)
-        }
-        mrr = [1.0 / r.hit_rank if r.hit_rank else 0.0 for r in ranked]
-        return {
-            "questions": len(self.rows),
-            **retrieval,
-            "mrr@10": sum(mrr) / len(mrr) if mrr else None,
-            "correct": self._rate([r.correct for r in ans]),
-            "correct_and_cited": self._rate([r.correct and r.cited for r in ans]),
-            "refusal_unanswerable": self._rate([r.refused for r in una]),
-            "false_refusal_answerable": self._rate([r.refused for r in ans]),
-            "citation_precision": (
-                sum(r.citations_ok for r in self.rows) / cit_total if cit_total else None
-            ),
-            "sentences_with_citation": (
-                sum(r.sentences_cited for r in self.rows) / sent_total if sent_total else None
-            ),
-            "median_seconds": statistics.median(secs) if secs else None,
-            "p95_seconds": secs[min(len(secs) - 1, int(0.95 * len(secs)))] if secs else None,
-        }
+        """All figures as a dict (JSON output): overall, then ``by_kind``, ``by_language``..."""
+        out = summarise(self.rows)
+        for key, attr in GROUPS.items():
+            out[key] = {g: summarise(rows, plain) for g, rows in self.groups(attr).items()}
+        return out
 
 
 def evaluate(
     items: list[QAItem],
     ask_fn: Callable[[str], Answer],
     *,
-    embedder: TextEncoder,
-    min_support_similarity: float,
     name: str = "ours",
     retrieve_fn: Callable[[str], list[Chunk]] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    embedder: object = None,
+    min_support_similarity: float | None = None,
 ) -> Report:
-    """Run every question through ``ask_fn`` (and ``retrieve_fn``, top 10) and score it."""
+    """Run every question through ``ask_fn`` (and ``retrieve_fn``, top 10) and grade it.
+
+    ``embedder`` and ``min_support_similarity`` are ignored (citations are judged against the
+    gold, not by the pipeline's own support check); they are accepted for older callers.
+    """
+    del embedder, min_support_similarity
     report = Report(name)
     for i, item in enumerate(items):
         hit_rank: int | None = -1  # -1: not measured
-        if retrieve_fn is not None and item.answerable and (item.support or item.doc_id):
+        if retrieve_fn is not None and item.answerable and (item.support or item.gold_docs):
             hit_rank = first_hit(item, retrieve_fn(item.question)[:10])
-        a = ask_fn(item.question)
-        by_n = {c.n: c for c in a.citations}
-        ok = total = 0
-        for s in a.sentences:
-            for n in s.citations:
-                c = by_n.get(n)
-                total += 1
-                if (
-                    c is not None
-                    and check_support(
-                        s.text,
-                        [c.sentence or c.text],
-                        embedder=embedder,
-                        min_similarity=min_support_similarity,
-                    ).supported
-                ):
-                    ok += 1
-        report.rows.append(
-            Row(
-                id=item.id,
-                answerable=item.answerable,
-                refused=a.refused,
-                correct=is_correct(item, a),
-                cited=is_cited(item, a),
-                seconds=a.seconds,
-                citations_ok=ok,
-                citations_total=total,
-                sentences_cited=sum(bool(s.citations) for s in a.sentences),
-                sentences_total=len(a.sentences),
-                answer=a.answer,
-                hit_rank=hit_rank,
-            )
-        )
+        report.rows.append(grade(item, ask_fn(item.question), hit_rank=hit_rank))
         if progress:
             progress(i + 1, len(items))
     return report
-
-
-def format_reports(reports: list[Report]) -> str:
-    """A side-by-side table of the reports' metrics."""
-    names = [r.name for r in reports]
-    metrics = [r.metrics() for r in reports]
-    lines = [f"{'metric':28}" + "".join(f"{n:>26}" for n in names)]
-    for key in metrics[0]:
-        cells = []
-        for m in metrics:
-            v = m[key]
-            if isinstance(v, dict):
-                cell = (
-                    "n/a"
-                    if v["value"] is None
-                    else (f"{v['value']:.3f} [{v['lo']:.2f},{v['hi']:.2f}] n={v['n']}")
-                )
-            elif isinstance(v, float):
-                cell = f"{v:.3f}"
-            else:
-                cell = "n/a" if v is None else str(v)
-            cells.append(f"{cell:>26}")
-        lines.append(f"{key:28}" + "".join(cells))
-    return "\n".join(lines)
-
-
-def reports_json(reports: list[Report]) -> str:
-    """Metrics and rows as JSON."""
-    return json.dumps(
-        {r.name: {"metrics": r.metrics(), "rows": [vars(x) for x in r.rows]} for r in reports},
-        indent=1,
-    )

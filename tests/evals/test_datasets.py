@@ -62,6 +62,11 @@ def test_load_clapnq_dedupes_passages_and_marks_gold_documents(clapnq_dir):
     # support: a prefix of the gold sentence cut at a word, at most 60 characters
     assert items[1].support == "Timbuktu was a centre of Islamic scholarship under the Mali"
     assert items[0].support == "The Niger River flows through Mali and reaches the Atlantic"
+    # reference: the whole gold sentence (ClapNQ has no short gold strings to grade by)
+    assert items[1].reference.startswith("Timbuktu was a centre") and items[1].reference.endswith(
+        "."
+    )
+    assert (items[1].any, items[1].all, items[3].reference) == ([], [], "")
 
 
 def test_load_clapnq_limit_is_per_file_and_a_missing_file_says_where_to_point(clapnq_dir):
