@@ -1,0 +1,187 @@
+"""``analyse_question``: what a question asks for.
+
+Its language, the kind of answer it wants, the noun a number question counts, a named source
+("according to the army") and its content lemmas.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from rag.analysis.models import QuestionAnalysis, QuestionKind
+from rag.analysis.pipelines import pipeline
+from rag.analysis.speakers import speaker
+
+# Question words and phrases (lower-cased, as they open the question or a clause) -> kind.
+# Longest first: "how many" before "how", "par qui" before "qui".
+OPENERS: dict[str, dict[str, QuestionKind]] = {
+    "en": {
+        "how many": "number",
+        "how much": "number",
+        "what number": "number",
+        "what percentage": "number",
+        "what proportion": "number",
+        "how old": "number",
+        "how long": "number",
+        "when": "date",
+        "what date": "date",
+        "which date": "date",
+        "what day": "date",
+        "which day": "date",
+        "what year": "date",
+        "which year": "date",
+        "what month": "date",
+        "who": "actor",
+        "whom": "actor",
+        "whose": "actor",
+        "where": "place",
+        "why": "reason",
+        "what reason": "reason",
+        "what reasons": "reason",
+        "on what grounds": "reason",
+        "what explanation": "reason",
+        "how did": "reason",
+        "list": "list",
+        "name the": "list",
+        "what kinds": "list",
+        "what types": "list",
+    },
+    "fr": {
+        "combien": "number",
+        "quel nombre": "number",
+        "quel pourcentage": "number",
+        "quand": "date",
+        "quelle date": "date",
+        "quel jour": "date",
+        "quelle année": "date",
+        "quel mois": "date",
+        "qui": "actor",
+        "par qui": "actor",
+        "quel âge": "number",
+        "comment s'appelle": "actor",
+        "comment s'appelait": "actor",
+        "où": "place",
+        "d'où": "place",
+        "pourquoi": "reason",
+        "pour quelle raison": "reason",
+        "quelles raisons": "reason",
+        "comment": "reason",
+        "est-ce que": "yesno",
+        "est-ce qu'": "yesno",
+        "citez": "list",
+        "énumérez": "list",
+        "quels sont": "list",
+        "quelles sont": "list",
+    },
+}
+# Nouns after "which"/"what"/"quel" that ask for a place, a date or an actor.
+NOUN_KINDS: dict[str, QuestionKind] = {
+    **dict.fromkeys(
+        "town city village region country area locality place camp base".split(), "place"
+    ),
+    **dict.fromkeys(
+        "ville village région pays localité lieu camp base commune cercle".split(), "place"
+    ),
+    **dict.fromkeys("date day year month jour année mois".split(), "date"),
+    **dict.fromkeys("reason raison explanation justification motif".split(), "reason"),
+    **dict.fromkeys("toll figure count total number bilan chiffre nombre".split(), "number"),
+    **dict.fromkeys(
+        """group company organisation organization spokesman official minister person man woman
+        member leader commander groupe entreprise société organisation porte-parole responsable
+        ministre personne homme femme membre chef commandant""".split(),
+        "actor",
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    ident.set_languages(["en", "fr"])
+    return ident
+
+
+def detect_language(text: str) -> str:
+    """'en' or 'fr' (the two languages of the corpus), by py3langid."""
+    lang, _score = _identifier().classify(text)
+    return "fr" if lang == "fr" else "en"
+
+
+def _is_wh(tok: Token) -> bool:
+    return tok.tag_ in {"WDT", "WP", "WP$", "WRB"} or "Int" in tok.morph.get("PronType", [])
+
+
+def _kind(doc: Doc, language: str) -> QuestionKind:
+    low = doc.text.lower().replace("’", "'")
+    clauses = [low] + [low[i + 2 :] for i in range(len(low) - 1) if low[i : i + 2] == ", "]
+    openers = OPENERS[language]
+    for clause in clauses:
+        for phrase in sorted(openers, key=len, reverse=True):
+            if clause.startswith(phrase) and (
+                len(clause) == len(phrase) or not clause[len(phrase)].isalpha()
+            ):
+                return openers[phrase]
+    for tok in doc:  # "which region", "in which country", "quelle ville", "what cargo"
+        if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            noun = tok.head if tok.head.pos_ == "NOUN" and tok.head.i > tok.i else None
+            noun = noun or (after if after is not None and after.pos_ == "NOUN" else None)
+            if noun is not None:
+                if noun.lemma_.lower() in NOUN_KINDS:
+                    kind = NOUN_KINDS[noun.lemma_.lower()]
+                    plural = noun.tag_ == "NNS" or noun.morph.get("Number", []) == ["Plur"]
+                    return "list" if plural and kind in {"actor", "place"} else kind
+                if noun.tag_ == "NNS" or noun.morph.get("Number", []) == ["Plur"]:
+                    return "list"
+            break
+    first = next((t for t in doc if not t.is_punct), None)
+    if first is not None and first.pos_ == "AUX" and language == "en":
+        return "yesno"  # "Did the army ...?", "Was the column ...?"
+    if language == "fr" and first is not None and first.pos_ in {"AUX", "VERB"}:
+        return "yesno"  # "A-t-il ...?" (inversion)
+    return "other"
+
+
+def _counted(doc: Doc, language: str) -> Token | None:
+    for tok in doc:
+        if tok.lower_ in {"many", "much", "combien", "number", "nombre"}:
+            if tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
+                return tok.head
+            return next((t for t in doc[tok.i + 1 : tok.i + 5] if t.pos_ == "NOUN"), None)
+    return None
+
+
+def analyse_question(question: str) -> QuestionAnalysis:
+    """What ``question`` asks for (English or French)."""
+    language = detect_language(question)
+    doc = pipeline(language)(question)
+    kind = _kind(doc, language)
+    counted = _counted(doc, language) if kind == "number" else None
+    source = speaker(doc, language)
+    if source is not None and (
+        source.pronoun
+        or any(
+            _is_wh(t)
+            for t in doc.char_span(source.start, source.end, alignment_mode="expand") or []
+        )
+    ):
+        source = None  # "Who said ...": the speaker is what is asked
+    terms: dict[str, None] = {}
+    for tok in doc:
+        if tok.is_stop or tok.is_punct or _is_wh(tok) or not (tok.is_alpha or tok.like_num):
+            continue
+        terms[tok.lemma_.lower()] = None
+    return QuestionAnalysis(
+        question=question,
+        language="fr" if language == "fr" else "en",
+        kind=kind,
+        counted=counted.text if counted is not None else "",
+        counted_lemma=counted.lemma_.lower() if counted is not None else "",
+        source=source.text if source is not None else "",
+        terms=list(terms),
+    )

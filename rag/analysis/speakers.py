@@ -1,0 +1,140 @@
+"""Who asserts a sentence, and whether its main assertion is negated, from the dependency parse.
+
+The speaker is the subject of a reporting verb near the root ("the rebels said ...", "a
+déclaré le porte-parole") or the object of "according to", "selon", "d'après".
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from rag.analysis.models import Speaker
+
+# Lemmas of verbs that report what someone asserts (spaCy lemmatises the inflected forms).
+REPORTING = {
+    "en": frozenset(
+        """say tell claim announce report state allege acknowledge admit confirm deny declare
+        insist add estimate accuse warn indicate explain assert note reject dismiss maintain
+        write tweet post publish reveal disclose concede contend argue""".split()
+    ),
+    "fr": frozenset(
+        """dire déclarer affirmer indiquer annoncer préciser assurer confirmer démentir nier
+        revendiquer expliquer ajouter estimer rapporter signaler souligner reconnaître accuser
+        avancer communiquer rejeter réfuter contester dénoncer assurer écrire publier révéler
+        avertir prévenir admettre""".split()
+    ),
+}
+# Reporting verbs whose assertion is a denial: "Wagner denied the losses" is negated.
+DENIAL = frozenset("deny reject dismiss refute démentir nier réfuter rejeter contester".split())
+_SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj"}
+_CLAUSE = {"ROOT", "parataxis", "ccomp", "conj", "xcomp"}
+_NEGATORS = frozenset("not n't never no pas jamais plus aucun aucune rien guère".split())
+
+
+def _depth(tok: Token) -> int:
+    depth = 0
+    while tok.head.i != tok.i and depth < 50:
+        tok, depth = tok.head, depth + 1
+    return depth
+
+
+def _phrase(head: Token, exclude: set[int]) -> tuple[int, int]:
+    """Token range of the noun phrase headed by ``head``: its subtree, contiguous, up to a comma."""
+    inside = {t.i for t in head.subtree} - exclude
+    cut = {
+        t.i
+        for child in head.children
+        if child.dep_ in {"relcl", "acl", "acl:relcl", "appos", "parataxis"}
+        for t in child.subtree
+    }
+    inside -= cut
+    lo = hi = head.i
+    doc = head.doc
+    while lo - 1 in inside and not doc[lo - 1].is_punct:
+        lo -= 1
+    while hi + 1 in inside and not doc[hi + 1].is_punct and doc[hi + 1].pos_ != "NUM":
+        hi += 1
+    return lo, hi + 1
+
+
+def _prepositional(doc: Doc) -> list[tuple[int, Token, Token]]:
+    """(depth, cue, noun) for "according to X", "selon X", "d'après X"."""
+    found: list[tuple[int, Token, Token]] = []
+    for tok in doc:
+        low = tok.lower_
+        if low == "according":
+            for to in tok.children:
+                if to.lower_ == "to":
+                    found.extend(
+                        (_depth(tok), tok, obj) for obj in to.children if obj.dep_ == "pobj"
+                    )
+        elif low == "selon" and tok.head.i != tok.i:
+            found.append((_depth(tok), tok, tok.head))
+        elif low == "après" and tok.i and doc[tok.i - 1].lower_ in {"d'", "d’"}:
+            marker = doc[tok.i - 1]
+            noun = marker.head if marker.head.i != marker.i else tok.head
+            found.append((_depth(tok), marker, noun))
+    return found
+
+
+def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
+    """The one who asserts the parsed sentence, or None when it is the outlet's own voice."""
+    reporting = REPORTING["fr" if language == "fr" else "en"]
+    candidates: list[tuple[int, int, Token, Token, str, set[int]]] = []
+    for tok in doc:
+        if tok.lemma_.lower() in reporting and tok.pos_ in {"VERB", "AUX"} and tok.dep_ in _CLAUSE:
+            depth = _depth(tok)
+            subjects = [c for c in tok.children if c.dep_ in _SUBJECTS]
+            if subjects and depth <= 1:
+                candidates.append((depth, tok.i, tok, subjects[0], tok.lemma_.lower(), set()))
+    for depth, cue, noun in _prepositional(doc):
+        lemma = "according to" if cue.lower_ == "according" else cue.lower_.replace("’", "'")
+        cue_tokens = {cue.i} | {c.i for c in cue.children if c.dep_ == "fixed" or c.lower_ == "to"}
+        if lemma in {"d'", "d’"}:
+            lemma = "d'après"
+            cue_tokens.add(cue.i + 1)
+        candidates.append((depth, cue.i, cue, noun, lemma, cue_tokens))
+    if not candidates:
+        return None
+    _, _, _cue, subject, lemma, exclude = min(candidates, key=lambda c: (c[0], c[1]))
+    lo, hi = _phrase(subject, exclude | {_cue.i})
+    span = doc[lo:hi]
+    return Speaker(
+        text=span.text,
+        start=offset + span.start_char,
+        end=offset + span.end_char,
+        cue=lemma,
+        pronoun=len(span) == 1 and span[0].pos_ == "PRON",
+    )
+
+
+def _negates(verb: Token) -> bool:
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECTS]
+    if any(d.lower_ in _NEGATORS for s in subjects for d in s.children if d.dep_ == "det"):
+        return True  # "No soldiers were hurt", "Aucun soldat n'a été blessé"
+    return any(
+        c.dep_ == "neg" or "Neg" in c.morph.get("Polarity", []) or c.lower_ in _NEGATORS
+        for c in verb.children
+        if c.dep_ in {"neg", "advmod", "det", "obj", "dobj", "nsubj"} or c.dep_.startswith("advmod")
+    )
+
+
+def negated(doc: Doc, language: str) -> bool:
+    """True when the main assertion is negated ("did not", "n'a pas") or denied ("denied")."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if not roots:
+        return False
+    root = roots[0]
+    if root.lemma_.lower() in DENIAL:
+        return True
+    if _negates(root):
+        return True
+    reporting = REPORTING["fr" if language == "fr" else "en"]
+    if root.lemma_.lower() in reporting:  # what was reported: "said it had not lost ..."
+        return any(
+            c.lemma_.lower() in DENIAL or _negates(c)
+            for c in root.children
+            if c.dep_ in {"ccomp", "xcomp", "parataxis", "obj", "dobj"}
+            and c.pos_ in {"VERB", "AUX"}
+        )
+    return False

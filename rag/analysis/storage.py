@@ -1,0 +1,44 @@
+"""A chunk's claims as a compact JSON string for Chroma metadata (scalars only), and back.
+
+Sentence texts are left out (the chunk holds them: ``text[start - chunk.start:...]``), as are
+empty lists and default values; spans stay in the coordinates ``analyse`` gave them (the
+article's, like ``Chunk.sentences``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import TypeAdapter
+
+from rag.analysis.models import SentenceClaim
+
+_CLAIMS = TypeAdapter(list[SentenceClaim])
+
+
+def dumps_claims(claims: list[SentenceClaim]) -> str:
+    """``claims`` as compact JSON (no sentence text, no defaults)."""
+    rows = [
+        c.model_dump(mode="json", exclude={"text"}, exclude_defaults=True) | {"start": c.start}
+        for c in claims
+    ]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads_claims(data: str, text: str = "", offset: int = 0) -> list[SentenceClaim]:
+    """Claims back from :func:`dumps_claims`; sentence texts are cut from ``text`` if given.
+
+    ``offset`` is where ``text`` starts in the claims' coordinates (a chunk's ``start``).
+    """
+    if not data:
+        return []
+    rows = json.loads(data)
+    for row in rows:
+        start, end = row["start"] - offset, row["end"] - offset
+        row["text"] = text[start:end] if text and 0 <= start <= end <= len(text) else ""
+    return _CLAIMS.validate_python(rows)
+
+
+def claims_within(claims: list[SentenceClaim], start: int, end: int) -> list[SentenceClaim]:
+    """The claims of the sentences inside ``[start, end)`` (a chunk's span)."""
+    return [c for c in claims if start <= c.start and c.end <= end]
