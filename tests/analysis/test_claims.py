@@ -1,0 +1,199 @@
+"""The analysis on the real spaCy pipelines (English and French)."""
+
+from datetime import date
+
+import pytest
+
+from rag.analysis import Figure, Speaker, analyse
+from rag.analysis.questions import analyse_question
+
+pytestmark = pytest.mark.slow
+SATURDAY = date(2024, 8, 3)
+
+
+def one(text, language, published=SATURDAY):
+    claims = analyse(text, language, published)
+    assert len(claims) == 1
+    return claims[0]
+
+
+def test_rebels_claim_with_hedged_and_exact_figures():
+    text = (
+        "The CSP rebels said they had killed at least 84 Wagner mercenaries and 47 Malian soldiers."
+    )
+    c = one(text, "en")
+    assert c.speaker == Speaker(text="The CSP rebels", start=0, end=14, cue="say")
+    assert c.figures == [
+        Figure(
+            text="84",
+            start=45,
+            end=47,
+            value=84.0,
+            hedge="at_least",
+            counts="Wagner mercenaries",
+            counts_lemma="mercenary",
+        ),
+        Figure(
+            text="47",
+            start=71,
+            end=73,
+            value=47.0,
+            hedge="exact",
+            counts="Malian soldiers",
+            counts_lemma="soldier",
+        ),
+    ]
+    assert not c.negated
+    assert [o.text for o in c.organisations] == ["CSP", "Wagner"]
+
+
+def test_speakers_differ_by_reporting_subject():
+    wagner = one("Wagner said it had lost 84 men.", "en")
+    rebels = one("The rebels said they killed 84 Wagner mercenaries.", "en")
+    assert wagner.speaker is not None and wagner.speaker.text == "Wagner"
+    assert rebels.speaker is not None and rebels.speaker.text == "The rebels"
+
+
+def test_outlet_voice_has_no_speaker_and_vague_figures():
+    c = one("Dozens of fighters were killed.", "en")
+    assert c.speaker is None
+    assert c.figures == [
+        Figure(
+            text="Dozens",
+            start=0,
+            end=6,
+            value=None,
+            hedge="vague",
+            counts="fighters",
+            counts_lemma="fighter",
+        )
+    ]
+    several = one("Several hundred civilians fled.", "en")
+    assert [(f.value, f.hedge, f.counts_lemma) for f in several.figures] == [
+        (None, "vague", "civilian")
+    ]
+
+
+def test_denial_and_negation():
+    denied = one("Wagner denied the losses.", "en")
+    assert denied.negated and denied.speaker is not None and denied.speaker.cue == "deny"
+    assert one("The army did not confirm the toll.", "en").negated
+    assert one("No soldiers were hurt.", "en").negated
+    assert one("Le gouvernement n'a pas confirmé ce bilan.", "fr").negated
+    assert one("Le JNIM a démenti.", "fr").negated
+    assert not one("The army confirmed the toll.", "en").negated
+
+
+def test_according_to_and_relative_weekday():
+    c = one("At least 84 were killed on Thursday, according to a CSP statement.", "en")
+    assert c.speaker is not None
+    assert (c.speaker.text, c.speaker.cue) == ("a CSP statement", "according to")
+    assert [(d.text, d.iso, d.precision, d.relative) for d in c.dates] == [
+        ("Thursday", "2024-08-01", "day", True)
+    ]
+    assert [(f.value, f.hedge) for f in c.figures] == [(84.0, "at_least")]
+
+
+def test_french_selon_words_and_jeudi():
+    text = "Selon l'armée malienne, quarante-sept soldats ont été tués jeudi."
+    c = one(text, "fr")
+    assert c.speaker == Speaker(text="l'armée malienne", start=6, end=22, cue="selon")
+    assert c.figures == [
+        Figure(
+            text="quarante-sept",
+            start=24,
+            end=37,
+            value=47.0,
+            counts="soldats",
+            counts_lemma="soldat",
+        )
+    ]
+    assert [(d.text, d.iso, d.relative) for d in c.dates] == [("jeudi", "2024-08-01", True)]
+
+
+def test_french_number_formats_and_approximations():
+    c = one(
+        "Près de 2,5 millions de personnes ont fui, dont 1 200 déplacés et une centaine de civils.",
+        "fr",
+    )
+    assert [(f.text, f.value, f.hedge, f.counts_lemma) for f in c.figures] == [
+        ("2,5 millions", 2_500_000.0, "about", "personne"),
+        ("1 200", 1200.0, "exact", "déplacé"),
+        ("une centaine", 100.0, "about", "civil"),
+    ]
+    vague = one("Des dizaines de combattants ont été tués.", "fr")
+    assert [(f.value, f.hedge, f.counts_lemma) for f in vague.figures] == [
+        (None, "vague", "combattant")
+    ]
+
+
+def test_years_and_days_of_month_are_dates_not_figures():
+    c = one("On 12 March 2024, 23 attackers were killed, as in 2012.", "en")
+    assert [f.value for f in c.figures] == [23.0]
+    assert [(d.text, d.iso, d.precision, d.relative) for d in c.dates] == [
+        ("12 March 2024", "2024-03-12", "day", False),
+        ("2012", "2012", "year", False),
+    ]
+    fr = one("Les rebelles ont affirmé avoir tué 84 mercenaires de Wagner le 27 juillet.", "fr")
+    assert [(f.value, f.counts) for f in fr.figures] == [(84.0, "mercenaires de Wagner")]
+    assert fr.speaker is not None and fr.speaker.text == "Les rebelles"
+    assert [(d.iso, d.relative) for d in fr.dates] == [("2024-07-27", True)]
+
+
+def test_relative_periods_and_same_day_weekday():
+    c = one("Refugees arrived last week and on Saturday.", "en")
+    assert [(d.text, d.iso, d.precision) for d in c.dates] == [
+        ("last week", "2024-07-22", "week"),
+        ("Saturday", "2024-08-03", "day"),  # the day of a Saturday report
+    ]
+    fr = one("Ils sont arrivés la semaine dernière.", "fr")
+    assert [(d.iso, d.precision) for d in fr.dates] == [("2024-07-22", "week")]
+    undated = one("They arrived on Thursday.", "en", published=None)
+    assert [(d.iso, d.relative) for d in undated.dates] == [(None, True)]
+
+
+def test_spans_point_into_the_text_across_sentences():
+    text = (
+        "Nine soldiers were killed, the army said.\nIt said 23 attackers had been killed in Mali."
+    )
+    claims = analyse(text, "en", SATURDAY)
+    assert [text[c.start : c.end] for c in claims] == [c.text for c in claims]
+    second = claims[1]
+    assert second.speaker is not None and second.speaker.pronoun
+    assert [text[f.start : f.end] for f in second.figures] == ["23"]
+    assert [text[p.start : p.end] for p in second.places] == ["Mali"]
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "kind", "counted", "source"),
+    [
+        (
+            "According to the Malian army, how many Wagner fighters were killed?",
+            "en",
+            "number",
+            "fighter",
+            "the Malian army",
+        ),
+        ("What did the rebels say about the convoy?", "en", "other", "", "the rebels"),
+        ("Selon l'armée, combien de soldats ont été tués ?", "fr", "number", "soldat", "l'armée"),
+        ("When was the Kassoro base attacked?", "en", "date", "", ""),
+        ("Quand l'attaque a-t-elle eu lieu ?", "fr", "date", "", ""),
+        ("Who claimed the attack?", "en", "actor", "", ""),
+        ("Qui a revendiqué l'attaque ?", "fr", "actor", "", ""),
+        ("Where were the wounded taken?", "en", "place", "", ""),
+        ("Où se trouve le camp de Mbera ?", "fr", "place", "", ""),
+        ("Why did the hauliers stop?", "en", "reason", "", ""),
+        ("Pourquoi la compagnie a-t-elle cessé de desservir Bankass ?", "fr", "reason", "", ""),
+        ("Did the army confirm the toll?", "en", "yesno", "", "the army"),
+        ("Est-ce que l'armée a confirmé le bilan ?", "fr", "yesno", "", ""),
+        ("Which groups claimed the attack?", "en", "list", "", ""),
+    ],
+)
+def test_question_analysis(question, language, kind, counted, source):
+    q = analyse_question(question)
+    assert (q.language, q.kind, q.counted_lemma, q.source) == (language, kind, counted, source)
+
+
+def test_question_terms_are_lemmas_without_stopwords():
+    q = analyse_question("How many Wagner fighters did the rebels say they killed?")
+    assert q.terms == ["wagner", "fighter", "rebel", "kill"]
