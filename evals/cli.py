@@ -5,7 +5,8 @@ QA file against the current index ($RAG_HOME), or on ClapNQ or the Sahel news be
 (evals/data/sahel) in a temporary index of its own, and prints the metrics tables: overall, then
 by question kind and language (``--json``: metrics and rows). See evals/metrics.py for the
 definitions.
-``python -m evals calibrate ...`` sweeps the answerability thresholds (see evals/calibrate.py).
+``python -m evals calibrate ...`` sweeps the answerability thresholds (see evals/calibrate.py);
+``python -m evals fit ...`` fits the evidence-score weights on the Sahel dev split (evals/fit.py).
 ``python -m rag eval ...`` is the same command, handed over from rag's CLI.
 """
 
@@ -169,6 +170,10 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None, *, prog: str = "python -m evals") -> int:
     """Run the evaluation CLI (or ``calibrate ...``); returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["fit"]:
+        from evals import fit
+
+        return fit.main(argv[1:], prog=f"{prog} fit")
     if argv[:1] == ["calibrate"]:
         from evals import calibrate
 

@@ -210,6 +210,9 @@ class Evidence(BaseModel):
     coverage: float = Field(description="IDF-weighted share of question terms in its context.")
     type_ok: bool = Field(description="Holds what the question asks for (number, date, actor).")
     score: float
+    signals: dict[str, float] = Field(
+        default_factory=dict, description="What the score was computed from, by name."
+    )
 
 
 class AnswerSentence(BaseModel):

@@ -154,6 +154,7 @@ class _Candidate:
     end: int
     text: str
     context: str
+    position: float  # where the sentence starts in its article, 0 (top) to 1 (end)
 
 
 def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[_Candidate]:
@@ -190,7 +191,8 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
                 sent = get(prev[0], e)
             # the sentence's context: its article title, its chunk and the sentence before
             context = "\n".join([c.title, get(prev[0], e) if prev else "", c.text])
-            out.append(_Candidate(c, rank, start, e, sent.strip(), context))
+            position = s / len(text) if text else 0.5
+            out.append(_Candidate(c, rank, start, e, sent.strip(), context, position))
     return out
 
 
@@ -206,9 +208,9 @@ def select_evidence(
 ) -> tuple[list[Evidence], list[Evidence]]:
     """(selected evidence, all scored candidates). Selected is empty when nothing answers.
 
-    Each candidate sentence is scored ``weight_similarity * similarity + weight_own_coverage *
-    coverage(title + sentence) + weight_context_coverage * coverage(context) + weight_rank /
-    (1 + retrieval rank)``. It can answer when its type fits the question and it clears
+    Each candidate sentence is scored by :func:`score`: its :data:`SIGNALS` (similarity,
+    coverage of the question's terms by the sentence and by its context, retrieval rank,
+    whether it holds the asked type, its place in the article) times their weights. It can answer when its type fits the question and it clears
     ``min_coverage``, ``min_similarity`` and ``min_answerability``; the best of those is
     selected, with up to ``max_evidence`` others within ``evidence_margin`` of it (every
     figure for "how many") that do not overlap it.
@@ -235,16 +237,16 @@ def select_evidence(
         sims[i] = max(sims[i], sim)
     scored: list[Evidence] = []
     for cand, sim in zip(cands, sims, strict=True):
-        cov = coverage(terms, cand.context, lexical)
-        cov_own = coverage(terms, cand.chunk.title + "\n" + cand.text, lexical)
         ok = type_fits(qtype, question, cand.text, settings=settings)
-        rank_bonus = 1.0 / (1 + cand.rank)
-        score = (
-            settings.weight_similarity * float(sim)
-            + settings.weight_own_coverage * cov_own
-            + settings.weight_context_coverage * cov
-            + settings.weight_rank * rank_bonus
-        )
+        signals = {
+            "similarity": float(sim),
+            "own_coverage": coverage(terms, cand.chunk.title + "\n" + cand.text, lexical),
+            "context_coverage": coverage(terms, cand.context, lexical),
+            "rank": 1.0 / (1 + cand.rank),
+            "type_fit": float(ok),
+            "lead": float(cand.position == 0.0),
+            "position": cand.position,
+        }
         scored.append(
             Evidence(
                 chunk_id=cand.chunk.id,
@@ -253,9 +255,10 @@ def select_evidence(
                 start=cand.start,
                 end=cand.end,
                 similarity=round(float(sim), 4),
-                coverage=round(cov, 4),
+                coverage=round(signals["context_coverage"], 4),
                 type_ok=ok,
-                score=round(score, 4),
+                score=round(score(signals, settings), 4),
+                signals={k: round(v, 4) for k, v in signals.items()},
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
@@ -280,6 +283,23 @@ def select_evidence(
         if qtype == "number" or e.score >= best - settings.evidence_margin:
             selected.append(e)
     return selected, scored
+
+
+SIGNALS = (
+    "similarity",
+    "own_coverage",
+    "context_coverage",
+    "rank",
+    "type_fit",
+    "lead",
+    "position",
+)
+"""What an evidence sentence is scored on (``Evidence.signals``); each has a ``weight_*``."""
+
+
+def score(signals: dict[str, float], settings: AnswerSettings) -> float:
+    """The evidence score: the signals weighted by ``settings.weight_<signal>``."""
+    return sum(getattr(settings, f"weight_{name}") * signals[name] for name in SIGNALS)
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:
