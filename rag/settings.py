@@ -192,6 +192,26 @@ class AnswerSettings(BaseModel):
         description="Weight of the retrieval rank bonus 1 / (1 + rank) in an evidence "
         "sentence's score.",
     )
+    weight_type_fit: float = Field(
+        0.0,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of 'holds the kind of answer asked for' (1 or 0) in an evidence "
+        "sentence's score.",
+    )
+    weight_lead: float = Field(
+        0.0,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of 'is the article's first sentence' (1 or 0): a wire's lead "
+        "sums up the story and rarely holds a detail.",
+    )
+    weight_position: float = Field(
+        0.0,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of where the sentence starts in its article (0 top, 1 end).",
+    )
     clause_min_words: int = Field(
         20,
         ge=1,
