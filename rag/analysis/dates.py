@@ -6,8 +6,9 @@ Each is resolved by ``dateparser`` against the article's publication date.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from dateparser.date import DateDataParser
 from dateparser.languages import default_loader
@@ -22,48 +23,76 @@ _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 _UNITS = {"day", "week", "month", "year"}
 
 
+class _Names(NamedTuple):
+    months: frozenset[str]
+    weekdays: dict[str, int]  # name -> Monday 0 ... Sunday 6
+    relative: dict[str, tuple[int, str]]  # "la semaine dernière" -> (-1, "week")
+    pattern: re.Pattern[str]  # the relative phrases, longest first
+
+
 @cache
-def _names(language: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[str]]:
-    """Month names, weekday names and a pattern of relative-day phrases, from dateparser's data."""
+def _names(language: str) -> _Names:
+    """Month, weekday and relative-day names of ``language``, from dateparser's locale data."""
     info = default_loader.get_locale(language).info
     # Short forms ("mar", "sun", "lu") and "sept" (seven in French) are too ambiguous in prose.
     months = frozenset(n.lower() for k in _MONTHS for n in info[k] if len(n) >= 4 and n != "sept")
     # ... but "Oct." with its full stop is a month
     months |= frozenset(n.lower() + "." for k in _MONTHS for n in info[k] if len(n) >= 3)
-    weekdays = frozenset(n.lower() for k in _WEEKDAYS for n in info[k] if len(n) >= 4)
-    phrases = [
-        p
-        for key, values in info.get("relative-type", {}).items()
-        if key.split()[1] in _UNITS
-        for p in values
-    ]
-    phrases.sort(key=len, reverse=True)
+    weekdays = {n.lower(): i for i, k in enumerate(_WEEKDAYS) for n in info[k] if len(n) >= 4}
+    relative: dict[str, tuple[int, str]] = {}
+    for key, values in info.get("relative-type", {}).items():
+        m = re.fullmatch(r"(in )?(\d+) (\w+)( ago)?", key)  # "1 week ago", "in 1 day"
+        if m and m[3] in _UNITS:
+            relative |= {v.lower(): (int(m[2]) * (1 if m[1] else -1), m[3]) for v in values}
+    phrases = sorted(relative, key=len, reverse=True)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
-    return months, weekdays, pattern
+    return _Names(months, weekdays, relative, pattern)
 
 
-@lru_cache(maxsize=64)
-def _parser(language: str, base: date) -> DateDataParser:
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": "past",  # a report tells what happened: "Thursday" is the last one
-        "PREFER_DAY_OF_MONTH": "first",
-    }
-    return DateDataParser(languages=[language], settings=settings)
+@cache
+def _parser(language: str) -> DateDataParser:
+    # One parser per language (building one compiles many patterns): years missing from the
+    # text are filled in from the publication date before parsing, see ``_absolute``.
+    return DateDataParser(languages=[language], settings={"PREFER_DAY_OF_MONTH": "first"})
 
 
 @lru_cache(maxsize=8192)
-def resolve(text: str, language: str, base: date) -> tuple[date, str] | None:
+def resolve(text: str, language: str) -> tuple[date, str] | None:
     """``text`` as a date and dateparser's period ('day', 'week', 'month', 'year'), or None."""
-    data = _parser(language, base).get_date_data(text)
+    data = _parser(language).get_date_data(text)
     if data.date_obj is None:
         return None
     return data.date_obj.date(), str(data.period or "day")
 
 
+def _absolute(
+    text: str, language: str, base: date | None, has_year: bool
+) -> tuple[date, str] | None:
+    """A written date; without its year, the latest one not after ``base``."""
+    if has_year:
+        return resolve(text, language)
+    if base is None:
+        return None
+    got = resolve(f"{text} {base.year}", language)
+    if got is not None and got[0] > base:
+        got = resolve(f"{text} {base.year - 1}", language)
+    return got
+
+
+def _shift(base: date, n: int, unit: str) -> date:
+    """``base`` moved by ``n`` days, weeks, months (to the 1st) or years (to 1 January)."""
+    if unit == "day":
+        return base + timedelta(days=n)
+    if unit == "week":
+        return base + timedelta(weeks=n)
+    months = base.year * 12 + base.month - 1 + (n if unit == "month" else 12 * n)
+    return date(months // 12, months % 12 + 1, 1)
+
+
 def _kind(tok: Token, language: str) -> str:
     """W weekday, M month, Y year, D day-of-month candidate, C comma, O other."""
-    months, weekdays, _ = _names(language)
+    names = _names(language)
+    months, weekdays = names.months, names.weekdays
     low = tok.lower_ if tok.lower_ in months else tok.lower_.rstrip(".")
     if low in months and (low != "may" or tok.pos_ == "PROPN"):
         return "M"
@@ -129,20 +158,25 @@ def dates(
         (g[0].idx, g[-1].idx + len(g[-1].text), {_kind(t, language) for t in g})
         for g in _groups(doc, language)
     ]
-    spans += [(m.start(), m.end(), {"R"}) for m in _names(language)[2].finditer(doc.text)]
+    names = _names(language)
+    spans += [(m.start(), m.end(), {"R"}) for m in names.pattern.finditer(doc.text)]
     for start, end, kinds in sorted(spans):
         text = doc.text[start:end]
         relative = "Y" not in kinds
-        iso: str | None = None
         precision = _precision("day", kinds)
-        base = published or date.today()
-        got = resolve(text, language, base) if (published or not relative) else None
+        got: tuple[date, str] | None = None
+        if kinds == {"R"} and published:
+            n, unit = names.relative[text.lower()]
+            got = _shift(published, n, unit), unit
+        elif kinds == {"W"} and published:  # the last such day: "on Thursday" is in the past
+            wd = names.weekdays[text.lower()]
+            got = published - timedelta(days=(published.weekday() - wd) % 7), "day"
+        elif kinds != {"W"} and kinds != {"R"}:
+            got = _absolute(text, language, published, has_year=not relative)
+        iso = None
         if got is not None:
-            day, period = got
-            precision = _precision(period, kinds)
-            if kinds == {"W"} and published and day == published - timedelta(days=7):
-                day = published  # "on Saturday" in Saturday's report is that day
-            iso = _iso(day, precision)
+            precision = _precision(got[1], kinds)
+            iso = _iso(got[0], precision)
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             used.update(range(span.start, span.end))
