@@ -1,6 +1,6 @@
 """Sentences per second of ``rag.analysis.analyse`` on the Sahel benchmark's articles.
 
-    .venv/bin/python -m bench.analysis_speed
+Run: ``.venv/bin/python -m bench.analysis_speed``
 """
 
 from __future__ import annotations
