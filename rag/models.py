@@ -130,10 +130,13 @@ class Chunk(BaseModel):
     published: str = ""
     page: int = Field(0, description="PDF page the chunk starts on (0: not paged).")
     language: str = ""
+    claims: str = Field(
+        "", description="Its sentences' claims as compact JSON (rag.analysis.storage); '' if none."
+    )
 
     def to_metadata(self) -> dict[str, Any]:
-        """Flat metadata for Chroma (scalars only)."""
-        return {
+        """Flat metadata for Chroma (scalars only); ``claims`` only when there are some."""
+        meta: dict[str, Any] = {
             "published_int": published_int(self.published),
             "page": self.page,
             "language": self.language,
@@ -147,6 +150,9 @@ class Chunk(BaseModel):
             "url": self.url,
             "published": self.published,
         }
+        if self.claims:
+            meta["claims"] = self.claims
+        return meta
 
     @classmethod
     def from_record(cls, chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
@@ -165,6 +171,7 @@ class Chunk(BaseModel):
             published=str(meta.get("published") or ""),
             page=int(meta.get("page") or 0),
             language=str(meta.get("language") or ""),
+            claims=str(meta.get("claims") or ""),
         )
 
 

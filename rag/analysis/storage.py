@@ -8,6 +8,7 @@ article's, like ``Chunk.sentences``).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from pydantic import TypeAdapter
 
@@ -16,7 +17,7 @@ from rag.analysis.models import SentenceClaim
 _CLAIMS = TypeAdapter(list[SentenceClaim])
 
 
-def dumps_claims(claims: list[SentenceClaim]) -> str:
+def dumps_claims(claims: Sequence[SentenceClaim]) -> str:
     """``claims`` as compact JSON (no sentence text, no defaults)."""
     rows = [
         c.model_dump(mode="json", exclude={"text"}, exclude_defaults=True) | {"start": c.start}
@@ -39,6 +40,6 @@ def loads_claims(data: str, text: str = "", offset: int = 0) -> list[SentenceCla
     return _CLAIMS.validate_python(rows)
 
 
-def claims_within(claims: list[SentenceClaim], start: int, end: int) -> list[SentenceClaim]:
+def claims_within(claims: Sequence[SentenceClaim], start: int, end: int) -> list[SentenceClaim]:
     """The claims of the sentences inside ``[start, end)`` (a chunk's span)."""
     return [c for c in claims if start <= c.start and c.end <= end]

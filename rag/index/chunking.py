@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
+from rag.analysis.models import SentenceClaim
+from rag.analysis.storage import claims_within, dumps_claims
 from rag.models import Article, Chunk
 from rag.settings import IngestSettings
 from rag.text import split_sentences
@@ -15,8 +18,17 @@ def chunk_id(doc_id: str, start: int, end: int, text: str) -> str:
     return f"{doc_id}-{digest[:12]}"
 
 
-def chunk_article(article: Article, settings: IngestSettings | None = None) -> list[Chunk]:
-    """Cut an article into chunks of whole sentences; each records its span in ``article.text``."""
+def chunk_article(
+    article: Article,
+    settings: IngestSettings | None = None,
+    *,
+    claims: Sequence[SentenceClaim] | None = None,
+) -> list[Chunk]:
+    """Cut an article into chunks of whole sentences; each records its span in ``article.text``.
+
+    ``claims`` (``rag.analysis.analyse(article.text, ...)``) are shared out to the chunks
+    holding their sentences, as compact JSON in ``Chunk.claims``.
+    """
     settings = settings or IngestSettings()
     spans = split_sentences(article.text)
     chunks: list[Chunk] = []
@@ -45,6 +57,7 @@ def chunk_article(article: Article, settings: IngestSettings | None = None) -> l
                 published=article.published,
                 page=article.page_at(start),
                 language=article.language,
+                claims=dumps_claims(claims_within(claims, start, end)) if claims else "",
             )
         )
         if j >= len(spans):

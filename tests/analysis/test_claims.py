@@ -197,3 +197,21 @@ def test_question_analysis(question, language, kind, counted, source):
 def test_question_terms_are_lemmas_without_stopwords():
     q = analyse_question("How many Wagner fighters did the rebels say they killed?")
     assert q.terms == ["wagner", "fighter", "rebel", "kill"]
+
+
+def test_chunks_carry_their_sentences_claims_through_metadata():
+    from rag.analysis import loads_claims
+    from rag.index.chunking import chunk_article
+    from rag.models import Article, Chunk
+
+    text = "Wagner said it had lost 84 men on Thursday.\nThe rebels said they killed 47 soldiers."
+    article = Article(doc_id="a", text=text, published="2024-08-03", language="en")
+    claims = analyse(text, "en", SATURDAY)
+    chunks = chunk_article(article, claims=claims)
+    stored = [Chunk.from_record(c.id, c.text, c.to_metadata()) for c in chunks]
+    assert stored == chunks
+    back = [x for c in stored for x in loads_claims(c.claims, c.text, c.start)]
+    assert {(x.start, x.end) for x in back} == {(x.start, x.end) for x in claims}
+    assert all(x in claims for x in back)
+    assert chunk_article(article)[0].claims == ""
+    assert "claims" not in chunk_article(article)[0].to_metadata()
