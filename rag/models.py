@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rag.analysis.models import SentenceClaim
+
 
 class Article(BaseModel):
     """A cleaned article, ready to chunk."""
@@ -220,6 +222,10 @@ class Evidence(BaseModel):
     signals: dict[str, float] = Field(
         default_factory=dict, description="What the score was computed from, by name."
     )
+    claim: SentenceClaim | None = Field(
+        None, description="What the sentence asserts: speaker, figures, dates, names."
+    )
+    language: str = Field("", description="The sentence's language (its article's).")
 
 
 class AnswerSentence(BaseModel):

@@ -192,12 +192,26 @@ class AnswerSettings(BaseModel):
         description="Weight of the retrieval rank bonus 1 / (1 + rank) in an evidence "
         "sentence's score.",
     )
+    strict_counted: bool = Field(
+        True,
+        description="For 'how many X': only a figure counting X (same lemma or a shared word, "
+        "e.g. 'Wagner fighters' / 'Wagner mercenaries') can answer; off, any figure can, "
+        "scored lower.",
+    )
     weight_type_fit: float = Field(
         0.0,
         ge=-2.0,
         le=2.0,
-        description="Weight of 'holds the kind of answer asked for' (1 or 0) in an evidence "
-        "sentence's score.",
+        description="Weight of 'holds the kind of answer asked for' in an evidence sentence's "
+        "score: 1 or 0 for a figure counting the asked noun, a date, a new name or place; "
+        "0.5 for questions of other kinds.",
+    )
+    weight_source_fit: float = Field(
+        0.0,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of 'the source the question names is the sentence's speaker' "
+        "(1, 0; 0.5 when the question names none) in an evidence sentence's score.",
     )
     weight_lead: float = Field(
         0.0,

@@ -56,7 +56,6 @@ NUMBER_WORDS = {
     "hundred": 100,
     "thousand": 1000,
     "dozen": 12,
-    "dozens": 12,
     "hundreds": 100,
     "thousands": 1000,
     "million": 10**6,
@@ -214,7 +213,7 @@ def question_terms(question: str) -> list[str]:
 
 
 def parse_number(token: str) -> float | None:
-    """The value of a numeric token ('84', '1,200', 'seven', 'dozens') or None."""
+    """The value of a numeric token ('84', '1,200', 'seven'; 'dozens' is vague: None) or None."""
     t = token.lower().replace(",", "")
     if t in NUMBER_WORDS:
         return float(NUMBER_WORDS[t])

@@ -149,11 +149,24 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
 
 def _counted(doc: Doc, language: str) -> Token | None:
     for tok in doc:
-        if tok.lower_ in {"many", "much", "combien", "number", "nombre"}:
+        if tok.lower_ in _COUNT_WORDS:
             if tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
                 return tok.head
             return next((t for t in doc[tok.i + 1 : tok.i + 5] if t.pos_ == "NOUN"), None)
     return None
+
+
+_COUNT_WORDS = frozenset({"many", "much", "combien", "number", "nombre"})
+_MODIFIERS = frozenset({"compound", "amod", "flat", "flat:name", "nmod:poss"})
+
+
+def _phrase(noun: Token) -> str:
+    """The counted noun with the modifiers that narrow it ("Wagner fighters", "soldats maliens")."""
+    left = [t for t in noun.lefts if t.dep_ in _MODIFIERS and t.lower_ not in _COUNT_WORDS]
+    right = [t for t in noun.rights if t.dep_ in _MODIFIERS and t.pos_ in {"ADJ", "PROPN"}]
+    start = min((t.i for t in left), default=noun.i)
+    end = max((t.i for t in right), default=noun.i) + 1
+    return noun.doc[start:end].text
 
 
 def analyse_question(question: str) -> QuestionAnalysis:
@@ -180,7 +193,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         question=question,
         language="fr" if language == "fr" else "en",
         kind=kind,
-        counted=counted.text if counted is not None else "",
+        counted=_phrase(counted) if counted is not None else "",
         counted_lemma=counted.lemma_.lower() if counted is not None else "",
         source=source.text if source is not None else "",
         terms=list(terms),

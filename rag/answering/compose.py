@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
-from rag.answering.evidence import question_type
+from rag.answering.lead import lead
 from rag.answering.retrieval import Retrieved
+from rag.answering.slots import counted_figures
 from rag.answering.verify import check_support, clause_spans
 from rag.embeddings import TextEncoder
 from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
@@ -44,15 +45,23 @@ def compose(
     embedder: TextEncoder,
     settings: AnswerSettings,
 ) -> list[Composed]:
-    """The answer's sentences: the draft's verified ones, then quotes of evidence it left out.
+    """The answer's sentences: a direct answer, the draft's verified ones, then quotes.
 
+    The direct answer (:func:`rag.answering.lead.lead`) states the asked figure, date or name
+    with who says it, from the evidence's claims; there is none when the claims do not state it.
     A draft sentence (of ``settings.min_generated_words`` words or more) is kept when it is
     about the question (:func:`relevant`) and :func:`check_support` passes against what it
     cites (or, uncited, against one evidence sentence), up to
     ``settings.max_generated_sentences``; every evidence the answer needs (:func:`needed`)
     that no kept sentence cites is quoted verbatim.
     """
+    from rag.analysis import analyse_question  # spaCy loads on first use
+
+    qa = analyse_question(question)
     out: list[Composed] = []
+    first = lead(qa, evidence)
+    if first is not None:
+        out.append(Composed(first[0], first[1], True, False))
     min_sim = settings.min_support_similarity
     for s, e in split_sentences(draft):
         raw = draft[s:e]
@@ -76,11 +85,12 @@ def compose(
                 if not any(t == text for t, *_ in out):
                     out.append(Composed(text, idx, True, False))
                 break
-        if len(out) >= settings.max_generated_sentences:
+        if len(out) >= settings.max_generated_sentences + (first is not None):
             break
     # every evidence the answer needs must be represented; quote what the draft left out
     need = needed(question, evidence)
-    cited_now = {i for _, idx, *_ in out for i in idx}
+    # the lead states the fact; the evidence it rests on is still quoted after it
+    cited_now = {i for _, idx, *_ in out[first is not None :] for i in idx}
     for i in need:
         if i not in cited_now:
             quoted = quote(question, evidence[i].text, settings.quote_max_words)
@@ -198,13 +208,27 @@ def quote(question: str, sentence: str, max_words: int | None = None) -> str:
 
 
 def needed(question: str, evidence: list[Evidence]) -> list[int]:
-    """Evidence the answer must show: the best, and for "how many" every distinct figure."""
+    """Evidence the answer must show: the best, and for "how many" every distinct figure.
+
+    With claims, a figure counts only when it counts what the question asks about: a sentence
+    whose figures count something else does not bear on the question and is not quoted.
+    """
+    from rag.analysis import analyse_question
+
+    qa = analyse_question(question)
     needed = [0]
-    if question_type(question) == "number":
-        seen = numbers(evidence[0].text, include_years=False)
-        for i, ev in enumerate(evidence[1:], 1):
-            figs = numbers(ev.text, include_years=False)
-            if figs - seen:
-                needed.append(i)
-                seen |= figs
+    if qa.kind != "number":
+        return needed
+
+    def figures(ev: Evidence) -> set[float]:
+        if ev.claim is None:
+            return numbers(ev.text, include_years=False)
+        return {f.value for f in counted_figures(qa, ev.claim, ev.language) if f.value is not None}
+
+    seen = figures(evidence[0])
+    for i, ev in enumerate(evidence[1:], 1):
+        figs = figures(ev)
+        if figs - seen:
+            needed.append(i)
+            seen |= figs
     return needed

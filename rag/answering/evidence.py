@@ -14,7 +14,9 @@ from typing import Literal
 
 import numpy as np
 
+from rag.analysis import SentenceClaim
 from rag.answering.retrieval import LexicalIndex, Retrieved
+from rag.answering.slots import parse_published, slot_fit, source_fit
 from rag.answering.verify import clauses
 from rag.embeddings import TextEncoder
 from rag.models import Chunk, Evidence
@@ -218,7 +220,10 @@ def select_evidence(
     cands = _candidates(results, article_text or {})
     if not cands:
         return [], []
-    qtype = question_type(question)
+    from rag.analysis import analyse_question  # spaCy loads on first use
+
+    qa = analyse_question(question)
+    qtype = qa.kind
     terms = question_terms(question)
     terms += [t for t in extra_terms or [] if t not in terms]
     # similarity of the question to the sentence or its best clause: long multi-clause
@@ -236,14 +241,17 @@ def select_evidence(
     for i, sim in zip(owner, piece_sims, strict=True):
         sims[i] = max(sims[i], sim)
     scored: list[Evidence] = []
-    for cand, sim in zip(cands, sims, strict=True):
-        ok = type_fits(qtype, question, cand.text, settings=settings)
+    claims = analyse_candidates(cands)
+    for cand, sim, claim in zip(cands, sims, claims, strict=True):
+        slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
+        ok = slot > 0
         signals = {
             "similarity": float(sim),
             "own_coverage": coverage(terms, cand.chunk.title + "\n" + cand.text, lexical),
             "context_coverage": coverage(terms, cand.context, lexical),
             "rank": 1.0 / (1 + cand.rank),
-            "type_fit": float(ok),
+            "type_fit": slot,
+            "source_fit": source_fit(qa, claim),
             "lead": float(cand.position == 0.0),
             "position": cand.position,
         }
@@ -259,6 +267,8 @@ def select_evidence(
                 type_ok=ok,
                 score=round(score(signals, settings), 4),
                 signals={k: round(v, 4) for k, v in signals.items()},
+                claim=claim,
+                language=cand.chunk.language,
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
@@ -291,10 +301,35 @@ SIGNALS = (
     "context_coverage",
     "rank",
     "type_fit",
+    "source_fit",
     "lead",
     "position",
 )
 """What an evidence sentence is scored on (``Evidence.signals``); each has a ``weight_*``."""
+
+
+def analyse_candidates(cands: list[_Candidate]) -> list[SentenceClaim]:
+    """Each candidate sentence's claim (speaker, figures, dates, names), one batch per language.
+
+    Relative dates resolve against the article's publication date.
+    """
+    from rag.analysis import analyse  # spaCy loads on first use
+
+    out: list[SentenceClaim | None] = [None] * len(cands)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, cand in enumerate(cands):
+        key = (cand.chunk.language or "en", cand.chunk.published)
+        groups.setdefault(key, []).append(i)
+    for (language, published), idx in groups.items():
+        texts = [cands[i].text for i in idx]
+        spans, pos = [], 0
+        for t in texts:
+            spans.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        found = analyse("\n".join(texts), language, parse_published(published), spans=spans)
+        for i, claim in zip(idx, found, strict=True):
+            out[i] = claim
+    return [c for c in out if c is not None]
 
 
 def score(signals: dict[str, float], settings: AnswerSettings) -> float:

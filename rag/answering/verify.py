@@ -1,7 +1,7 @@
 """Evidence-first answering, step 3: keep a generated sentence only if its evidence supports it.
 
 A sentence is supported by the evidence it cites when every number and name it states occurs
-in the cited evidence; when it says who claimed a figure ("the CSP said 84"), the evidence has
+in the cited evidence, with its hedge ("at least 84" is not "84"); when it says who claimed a figure ("the CSP said 84"), the evidence has
 that figure in a clause where the same speaker claims it (so "the CSP said 50" fails when the
 CSP said 84 and someone else said 50); an attributed claim stays attributed; no negation is
 invented; and the meaning is close by embedding similarity.
@@ -110,6 +110,29 @@ def _counted(sentence: str) -> dict[float, set[str]]:
     return out
 
 
+def _hedge_before(toks: list[str], i: int) -> str:
+    """The hedge of the number at token ``i`` ("at least 84" -> "at_least"), else "exact"."""
+    from rag.analysis.numbers import HEDGES
+
+    before = " ".join(toks[max(0, i - 4) : i]).lower().replace(" '", "'").replace("' ", "'")
+    for by_hedge in HEDGES.values():
+        for hedge, phrases in by_hedge.items():
+            if any(before == p or before.endswith(" " + p) for p in phrases):
+                return hedge
+    return "exact"
+
+
+def hedges(text: str) -> dict[float, set[str]]:
+    """Each number of ``text`` with the hedges it is stated with."""
+    toks = words(text)
+    out: dict[float, set[str]] = {}
+    for i, t in enumerate(toks):
+        n = parse_number(t)
+        if n is not None:
+            out.setdefault(n, set()).add(_hedge_before(toks, i))
+    return out
+
+
 def check_support(
     sentence: str,
     evidence: list[str],
@@ -154,6 +177,13 @@ def check_support(
         and (numbers(sentence) or names(sentence))
     ):
         return SupportResult(False, "drops the attribution of a claim (who said it)")
+    stated = hedges(joined)
+    for n, said in hedges(sentence).items():
+        if n in stated and not said & stated[n]:
+            were = "/".join(sorted(stated[n])).replace("_", " ")
+            return SupportResult(
+                False, f"states {n:g} as {'/'.join(sorted(said))}: the evidence says {were}"
+            )
     if has_negation(sentence) and not has_negation(joined):
         return SupportResult(False, "adds a negation the evidence does not have")
     vecs = embedder.encode([sentence, joined])

@@ -133,7 +133,7 @@ def test_counting_limits_come_from_the_settings():
         ("Fighting has gone on since 2012 against Wagner.", ["wagner"], None, False),  # a year
         ("Seven Malian soldiers were taken.", ["soldier"], None, True),  # words are numbers too
         ("Many died, 14 said.", [], None, True),  # nothing counted: any number
-        ("Dozens died.", [], None, True),  # "dozens" is a number (12)
+        ("Dozens died.", [], None, False),  # "dozens" is vague, not a count
         ("Many died.", [], None, False),
     ],
 )
@@ -204,38 +204,34 @@ def _rows(evidence) -> list[tuple[str, float, float, bool, float]]:
 
 def test_how_many_selects_every_figure(assistant):
     selected, scored = _select(assistant, Q_TOLL)
-    # the third is 0.1614 below the best, beyond evidence_margin (0.15): "how many" keeps
-    # every figure the sources give, up to max_evidence
+    # the second is 0.1614 below the best, beyond evidence_margin (0.15): "how many" keeps
+    # every figure of what is asked (Wagner fighters/mercenaries) the sources give
     assert _rows(selected) == [
         (REBEL_MOVEMENT, 0.5, 1.0, True, 0.775),
-        (PRISONERS, 0.378, 1.0, True, 0.6701),
         (TOLL_84, 0.3441, 1.0, True, 0.6136),
     ]
-    assert _rows(scored[:3]) == _rows(selected)
-    assert len(scored) == 15
     assert [e.score for e in scored] == sorted((e.score for e in scored), reverse=True)
-    # the best candidate without a count of Wagner fighters is scored but never selected
-    assert (scored[3].text.startswith("Neither Mali nor Wagner"), scored[3].type_ok) == (
-        True,
-        False,
-    )
+    # seven soldiers taken prisoner: scored high, never selected (no figure counts Wagner
+    # fighters killed; the "unrelated quote about prisoners")
+    prisoners = next(e for e in scored if e.text == PRISONERS)
+    assert (prisoners.type_ok, prisoners.score > selected[1].score) == (False, True)
     article = assistant.store.article(selected[0].doc_id)
-    assert article is not None
+    assert article is not None and article.doc_id == selected[0].doc_id
     assert [article.text[e.start : e.end] for e in selected] == [e.text for e in selected]
 
 
 def test_max_evidence_and_thresholds_come_from_the_settings(assistant):
-    assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=2)[0]] == [
-        REBEL_MOVEMENT,
-        PRISONERS,
-    ]
-    # coverage + similarity: 1.5, 1.378, 1.3441
+    assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=1)[0]] == [REBEL_MOVEMENT]
+    # coverage + similarity: 1.5, 1.3441
     assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.4)[0]] == [
         REBEL_MOVEMENT
     ]
-    assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [
+    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.3)[0]] == [
         REBEL_MOVEMENT,
-        PRISONERS,
+        TOLL_84,
+    ]
+    assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [
+        REBEL_MOVEMENT
     ]
     selected, scored = _select(assistant, Q_TOLL, min_answerability=1.6)
     assert (selected, len(scored)) == ([], 15)

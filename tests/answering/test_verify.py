@@ -58,6 +58,16 @@ EV_AZAWAD = (
             "name(s) not in the cited evidence: ['egyptian']",
         ),
         (
+            "The Tuareg rebels said they killed 84 Russian Wagner mercenaries.",
+            EV_84,
+            "states 84 as exact: the evidence says at least",
+        ),
+        (
+            "The CSP said it had killed 12 fighters in the clashes.",
+            EV_50,
+            "number(s) not in the cited evidence: 12",
+        ),
+        (
             "The Islamist rebellion is aligned with Azawad.",
             EV_AZAWAD,
             "joins names the evidence mentions in separate statements",

@@ -1,0 +1,178 @@
+"""The answer's first sentence: the asked fact itself, with who says it, before the quotes.
+
+Built only from what the evidence's claims hold (:mod:`rag.analysis`), copied as written:
+"At least 84 Wagner mercenaries, according to the CSP rebels; 50, according to JNIM" for a
+number question, "14 March 2024" for a date, the name for "who"/"where". The connecting words
+are in the question's language; the copied words stay in the source's. No lead when the claim
+does not state the fact plainly (a pronoun speaker, several candidate names): the quotes then
+come first, as before.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rag.analysis.models import (
+    DateMention,
+    Figure,
+    Mention,
+    QuestionAnalysis,
+    SentenceClaim,
+    Speaker,
+)
+from rag.answering.slots import counted_figures, fillers, fold
+from rag.answering.verify import clause_spans
+from rag.models import Evidence
+
+HEDGES = {
+    "en": {"at_least": "at least", "at_most": "at most", "about": "about"},
+    "fr": {"at_least": "au moins", "at_most": "au plus", "about": "environ"},
+}
+ACCORDING_TO = {"en": "according to", "fr": "selon"}
+MONTHS = {
+    "en": "January February March April May June July August September October November "
+    "December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+    "décembre".split(),
+}
+_DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
+
+
+def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]] | None:
+    """(first sentence, indexes of the evidence it rests on), or None when there is none."""
+    lang = qa.language if qa.language in ACCORDING_TO else "en"
+    claims = [(i, e.claim) for i, e in enumerate(evidence) if e.claim is not None]
+    if not claims:
+        return None
+    if qa.kind == "number":
+        return _figures(qa, claims, lang, [e.language for e in evidence])
+    if qa.kind == "date":
+        return _date(claims, lang, evidence[claims[0][0]].language or "en")
+    if qa.kind in ("actor", "place"):
+        i, claim = claims[0]
+        found = {fold(m.text): m for m in fillers(qa, claim, evidence[i].language)}
+        if len(found) == 1:
+            name = next(iter(found.values()))
+            who = speaker_of(name, claim, evidence[i].language or "en")
+            if who is not False:
+                return _attributed(name.text, who or None, lang), [i]
+    return None
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "des"})
+
+
+def _named(speaker: Speaker) -> str:
+    """The speaker as written, its opening determiner lower-cased ("The army" -> "the army")."""
+    first, _, rest = speaker.text.partition(" ")
+    if first.lower() in _DETERMINERS and rest:
+        return f"{first.lower()} {rest}"
+    return speaker.text
+
+
+def _attributed(text: str, speaker: Speaker | None, lang: str) -> str:
+    """``text``, then "according to <speaker>" when there is a named speaker."""
+    if speaker is not None and not speaker.pronoun:
+        return f"{text}, {ACCORDING_TO[lang]} {_named(speaker)}"
+    return text
+
+
+def speaker_of(mention: Mention, claim: SentenceClaim, language: str) -> Speaker | None | bool:
+    """Who states ``mention``: the speaker of its own clause.
+
+    "The CSP said it killed dozens, while an al Qaeda affiliate said it killed 50": 50 is the
+    affiliate's. None: the outlet's own voice; False: a speaker that cannot be told.
+    """
+    from rag.analysis import analyse
+
+    base = claim.start
+    spans = clause_spans(claim.text)
+    home = next((sp for sp in spans if sp[0] <= mention.start - base < sp[1]), None)
+    sp = claim.speaker
+    if home is None or len(spans) == 1:
+        return sp
+    if sp is not None and home[0] <= sp.start - base < home[1]:
+        return sp
+    own = analyse(claim.text[home[0] : home[1]], language)
+    found = own[0].speaker if own else None
+    if found is not None:
+        return found
+    # a speaker in an earlier clause carries on into this one; one in a later clause does not
+    return False if sp is not None and sp.start - base >= home[1] else sp
+
+
+def _figure_text(f: Figure, lang: str) -> str:
+    hedge = HEDGES[lang].get(f.hedge, "")
+    counted = f" {f.counts}" if f.counts and f.counts not in f.text else ""
+    return f"{hedge} {f.text}{counted}".strip()
+
+
+def _figures(
+    qa: QuestionAnalysis,
+    claims: list[tuple[int, SentenceClaim]],
+    lang: str,
+    evidence_language: list[str],
+) -> tuple[str, list[int]] | None:
+    parts: list[str] = []
+    used: list[int] = []
+    seen: set[tuple[float | None, str]] = set()
+    for i, claim in claims:
+        language = evidence_language[i] or "en"
+        for f in counted_figures(qa, claim, evidence_language[i]):
+            if (f.value, f.hedge) in seen:
+                continue
+            who = speaker_of(f, claim, language)
+            if who is False or (who is not None and who.pronoun):
+                continue  # "they said 84": who "they" are is in another sentence
+            seen.add((f.value, f.hedge))
+            parts.append(_attributed(_figure_text(f, lang), who, lang))
+            if i not in used:
+                used.append(i)
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:], used
+
+
+def _event_dates(claim: SentenceClaim) -> list[DateMention]:
+    """The claim's resolved dates, without a wire dateline's ("BAMAKO, March 15 (Agency) -")."""
+    dash = min(
+        (
+            p
+            for p in (claim.text.find(" - "), claim.text.find(" – "), claim.text.find(" — "))
+            if p >= 0
+        ),
+        default=-1,
+    )
+    cut = claim.start + dash if 0 <= dash <= _DATELINE_CHARS else claim.start
+    return [d for d in claim.dates if d.iso and d.start >= cut]
+
+
+def format_date(iso: str, lang: str) -> str:
+    """'2024-03-14' -> '14 March 2024' (or '14 mars 2024'); months and years as far as known."""
+    parts = iso.split("-")
+    months = MONTHS[lang]
+    if len(parts) == 3:
+        day = date.fromisoformat(iso)
+        return f"{day.day} {months[day.month - 1]} {day.year}"
+    if len(parts) == 2:
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def _date(
+    claims: list[tuple[int, SentenceClaim]], lang: str, language: str
+) -> tuple[str, list[int]] | None:
+    i, claim = claims[0]
+    found = _event_dates(claim)
+    if not found:
+        return None
+    d = found[0]
+    assert d.iso is not None
+    shown = format_date(d.iso, lang) if d.precision != "week" else d.text
+    if d.relative and fold(d.text) not in fold(shown):
+        shown = f"{shown} (“{d.text}”)"
+    who = speaker_of(d, claim, language)
+    if who is False:
+        return None
+    return _attributed(shown, who, lang), [i]

@@ -1,0 +1,145 @@
+"""The direct answer and the slot checks, on hand-built claims (fast); real spaCy at the end."""
+
+import pytest
+
+from rag.analysis.models import (
+    DateMention,
+    Figure,
+    Mention,
+    QuestionAnalysis,
+    SentenceClaim,
+    Speaker,
+)
+from rag.answering.lead import format_date, lead
+from rag.answering.slots import slot_fit, source_fit
+from rag.models import Evidence
+
+REBELS = "The CSP rebels said they had killed at least 84 Wagner mercenaries."
+JNIM = "JNIM said it had killed 50 Wagner fighters."
+
+
+def claim(text, **kw):
+    return SentenceClaim(start=0, end=len(text), text=text, **kw)
+
+
+def fig(text, value, counts, lemma, hedge="exact"):
+    return Figure(
+        text=text, start=0, end=1, value=value, hedge=hedge, counts=counts, counts_lemma=lemma
+    )
+
+
+def ev(c, language="en"):
+    return Evidence(
+        language=language,
+        chunk_id="c",
+        doc_id="d",
+        text=c.text,
+        start=0,
+        end=len(c.text),
+        similarity=0.5,
+        coverage=0.5,
+        type_ok=True,
+        score=1.0,
+        claim=c,
+    )
+
+
+def q(kind, question="q?", language="en", **kw):
+    return QuestionAnalysis(question=question, language=language, kind=kind, **kw)
+
+
+rebels = claim(
+    REBELS,
+    speaker=Speaker(text="The CSP rebels", start=0, end=14, cue="say"),
+    figures=[fig("84", 84, "Wagner mercenaries", "mercenary", "at_least")],
+)
+jnim = claim(
+    JNIM,
+    speaker=Speaker(text="JNIM", start=0, end=4, cue="say"),
+    figures=[fig("50", 50, "Wagner fighters", "fighter")],
+)
+
+
+def test_number_lead_gives_each_source_its_figure_with_hedge_and_speaker():
+    qa = q(
+        "number",
+        "How many Wagner fighters were killed?",
+        counted="Wagner fighters",
+        counted_lemma="fighter",
+    )
+    text, used = lead(qa, [ev(rebels), ev(jnim)])
+    assert text == (
+        "At least 84 Wagner mercenaries, according to the CSP rebels; "
+        "50 Wagner fighters, according to JNIM"
+    )
+    assert used == [0, 1]
+
+
+def test_number_lead_in_french_uses_french_connectives():
+    qa = q(
+        "number",
+        "Combien de mercenaires ?",
+        language="fr",
+        counted="mercenaires",
+        counted_lemma="mercenaire",
+    )
+    text, _ = lead(qa, [ev(rebels)])
+    assert text == "Au moins 84 Wagner mercenaries, selon the CSP rebels"
+
+
+def test_no_lead_when_the_figure_counts_something_else_or_the_speaker_is_a_pronoun():
+    qa = q("number", counted="schools", counted_lemma="school")
+    assert lead(qa, [ev(rebels)]) is None
+    assert slot_fit(qa, rebels) == 0.0
+    they = claim(
+        "They said 84 fighters died.",
+        speaker=Speaker(text="They", start=0, end=4, cue="say", pronoun=True),
+        figures=[fig("84", 84, "fighters", "fighter")],
+    )
+    assert lead(q("number", counted="fighters", counted_lemma="fighter"), [ev(they)]) is None
+
+
+def test_date_lead_resolves_the_relative_day_and_skips_the_dateline():
+    text = "BAMAKO, March 15 (Sahel Wire) - Gunmen attacked a camp on Thursday, the army said."
+    c = claim(
+        text,
+        speaker=Speaker(text="the army", start=70, end=78, cue="say"),
+        dates=[
+            DateMention(text="March 15", start=8, end=16, iso="2024-03-15", relative=True),
+            DateMention(text="Thursday", start=58, end=66, iso="2024-03-14", relative=True),
+        ],
+    )
+    out, used = lead(q("date"), [ev(c)])
+    assert out == "14 March 2024 (“Thursday”), according to the army" and used == [0]
+
+
+def test_actor_lead_needs_exactly_one_new_name():
+    c = claim(
+        "The coordinator, Fadimata Walet Ahmed, said families fled Tin-Adar.",
+        people=[Mention(text="Fadimata Walet Ahmed", start=17, end=37)],
+        places=[Mention(text="Tin-Adar", start=58, end=66)],
+    )
+    who = q("actor", "Who described families fleeing Tin-Adar?")
+    assert lead(who, [ev(c)]) == ("Fadimata Walet Ahmed", [0])
+    where = q("place", "Where did families flee from Tin-Adar?")
+    assert lead(where, [ev(c)]) is None  # the only place is the one asked about
+    assert slot_fit(where, c) == 0.0
+
+
+def test_source_fit_matches_the_named_source_to_the_speaker():
+    qa = q("number", source="the rebels")
+    assert source_fit(qa, rebels) == 1.0 and source_fit(qa, jnim) == 0.0
+    assert source_fit(q("number"), jnim) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("iso", "lang", "shown"),
+    [
+        ("2024-03-14", "en", "14 March 2024"),
+        ("2024-08-01", "fr", "1 août 2024"),
+        ("2025-02", "en", "February 2025"),
+        ("2023", "fr", "2023"),
+    ],
+)
+def test_format_date(iso, lang, shown):
+    assert format_date(iso, lang) == shown
