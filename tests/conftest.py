@@ -96,6 +96,41 @@ class FakeEmbedder:
         return self.encode([text])[0].tolist()
 
 
+class FakeDualEncoder:
+    """A deterministic "multilingual" embedder: shared words after a tiny fr->en glossary.
+
+    Questions and passages are embedded alike except that passages, like e5's, sit a little
+    apart from queries (a constant component), so code that mixes them up shows.
+    """
+
+    name = "fake-multilingual-256"
+    backend = "fake"
+    dimension = 256
+    GLOSSARY = {"attaque": "attack", "convoi": "convoy", "soldats": "soldier", "tués": "killed"}
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def _encode(self, texts: list[str], offset: float) -> np.ndarray:
+        words = [" ".join(self.GLOSSARY.get(w.lower(), w) for w in t.split()) for t in texts]
+        out = FakeEmbedder().encode(words)
+        out[:, 0] += offset
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(("query", len(texts)))
+        return self._encode(texts, 0.0)
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(("passage", len(texts)))
+        return self._encode(texts, 0.1)
+
+
+@pytest.fixture
+def fake_multilingual() -> FakeDualEncoder:
+    return FakeDualEncoder()
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
@@ -105,6 +140,8 @@ def fake_embedder() -> FakeEmbedder:
 def settings(rag_home: Path) -> Settings:
     s = Settings(home=rag_home)
     s.embedding.model = FakeEmbedder.name
+    # the multilingual embedder is opted into by the tests about it (with a fake, or marked slow)
+    s.embedding.multilingual = ""
     # bag-of-words cosines run lower than MiniLM's for the same paraphrase
     s.answer.min_support_similarity = 0.5
     return s

@@ -1,4 +1,11 @@
-"""Hybrid retrieval: dense (Chroma) and lexical (BM25 over the same chunks), fused by RRF."""
+"""Hybrid retrieval: dense (Chroma) and lexical (BM25 over the same chunks), fused by RRF.
+
+Each dense model (the main one and, when the index has its vectors, the multilingual one)
+searches each chunk language as a list of its own (``RetrievalSettings.languages``): a
+question then finds passages in the other language too, which one list over every chunk
+ranks below its own language's. Measured on the Sahel dev split (bench/embedders.py):
+recall@5 0.64 (MiniLM + BM25) -> 0.81, across languages 0.05 -> 0.48, ClapNQ hit@5 unchanged.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import bm25s
 import numpy as np
@@ -30,9 +38,11 @@ class Retrieved:
 
     chunk: Chunk
     score: float
-    dense_rank: int | None = None
+    dense_rank: int | None = None  # the main embedder's, best over its language lists
     dense_similarity: float | None = None
     lexical_rank: int | None = None
+    multilingual_rank: int | None = None  # the multilingual embedder's, likewise
+    multilingual_similarity: float | None = None
 
 
 @dataclass
@@ -44,6 +54,11 @@ class LexicalIndex:
     bm25: bm25s.BM25 | None
     df: Counter[str] = field(default_factory=Counter)
     by_id: dict[str, Chunk] = field(default_factory=dict)
+    languages: frozenset[str] = frozenset()  # of the chunks ('' when unknown)
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            self.languages = frozenset(c.language for c in self.chunks)
 
     @classmethod
     def build(cls, store: Store) -> LexicalIndex:
@@ -192,6 +207,21 @@ class HybridRetriever:
         """The query vector (same embedder as the index)."""
         return self.store.embedder.encode([query])[0]
 
+    def language_filters(self, languages: frozenset[str]) -> list[dict[str, Any] | None]:
+        """One Chroma ``where`` per dense list: a chunk language each, of those present.
+
+        The first of ``settings.languages`` also takes chunks of unlisted languages and of
+        none; a single list (no filter) when the index holds one of them only.
+        """
+        first, *rest = self.settings.languages
+        others = [lang for lang in dict.fromkeys(rest) if lang != first and lang in languages]
+        if not others:
+            return [None]
+        out: list[dict[str, Any] | None] = [{"language": lang} for lang in others]
+        if languages - set(others):
+            out.insert(0, {"language": {"$nin": others}})
+        return out
+
     def retrieve(
         self, query: str, *, k: int | None = None, filters: Filters | None = None
     ) -> list[Retrieved]:
@@ -202,13 +232,28 @@ class HybridRetriever:
         fused: dict[str, Retrieved] = {}
         lexical, fresh = self.current()
         # a stale index's copy of a chunk may be outdated: then Chroma's texts are used
-        dense = self.store.search(
-            self.embed_query(query), n, where, known=lexical.by_id if fresh else None
-        )
-        for rank, hit in enumerate(dense, 1):
-            fused[hit.chunk.id] = Retrieved(
-                hit.chunk, 1.0 / (self.settings.rrf_k + rank), rank, hit.similarity
-            )
+        known = lexical.by_id if fresh else None
+        models = [(False, self.embed_query(query))]
+        if self.store.cross_language:
+            assert self.store.multilingual is not None
+            models.append((True, self.store.multilingual.encode_queries([query])[0]))
+        for language in self.language_filters(lexical.languages):
+            clause = where if language is None else language
+            if where is not None and language is not None:
+                clause = {"$and": [where, language]}
+            for multilingual, vector in models:
+                hits = self.store.search(vector, n, clause, known, multilingual=multilingual)
+                for rank, hit in enumerate(hits, 1):
+                    r = fused.get(hit.chunk.id)
+                    if r is None:
+                        r = fused[hit.chunk.id] = Retrieved(hit.chunk, 0.0)
+                    r.score += 1.0 / (self.settings.rrf_k + rank)
+                    if multilingual:
+                        r.multilingual_rank = min(rank, r.multilingual_rank or rank)
+                        r.multilingual_similarity = hit.similarity
+                    else:
+                        r.dense_rank = min(rank, r.dense_rank or rank)
+                        r.dense_similarity = hit.similarity
         ranked = lexical.search(query, len(lexical.chunks) if where else n)
         candidates = [lexical.chunks[pos] for pos, _score in ranked]
         if not fresh:  # removed or rewritten since the index was built: ask Chroma

@@ -25,3 +25,19 @@ class TextEncoder(Protocol):
     def encode(self, texts: list[str], *, batch_size: int | None = None) -> np.ndarray:
         """Unit-length vectors, one row per text."""
         ...
+
+
+class DualEncoder(Protocol):
+    """An embedder that encodes questions and passages differently (the multilingual one)."""
+
+    name: str
+    backend: str
+    dimension: int
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Unit-length question vectors, one row per text."""
+        ...
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Unit-length passage vectors, one row per text."""
+        ...

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from rag.embeddings.base import TextEncoder
+from rag.embeddings.base import DualEncoder, TextEncoder
 from rag.errors import IndexMismatchError, IndexNotBuiltError, IndexUnavailableError
 from rag.models import Chunk
 from rag.settings import Settings
@@ -54,13 +54,20 @@ def connect(settings: Settings) -> Any:
 
 
 def open_collection(
-    client: Any, name: str, embedder: TextEncoder, *, where: str, create: bool, check: bool
+    client: Any,
+    name: str,
+    embedder: TextEncoder | DualEncoder,
+    *,
+    where: str,
+    create: bool,
+    check: bool,
+    setting: str = "RAG_EMBEDDING__MODEL",
 ) -> Any:
     """The chunk collection ``name``, made if missing and ``create``.
 
     Chroma never embeds (``embedding_function=None``); the collection records the model that
     built it. ``check`` compares that model and backend with ``embedder``'s; ``where`` names
-    the index in messages.
+    the index in messages, ``setting`` the variable that chooses the model.
 
     Raises:
         IndexNotBuiltError: no such collection and not ``create``.
@@ -96,7 +103,7 @@ def open_collection(
         raise IndexMismatchError(
             f"the index at {where} was built with embedding model "
             f"{have[0]!r} (dim {have[1]}), but this process uses {want[0]!r} (dim {want[1]}): "
-            f"set RAG_EMBEDDING__MODEL={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
+            f"set {setting}={have[0]} or rebuild with 'python -m ingest --rebuild corpus/'"
         )
     backend = meta.get("embedding_backend", "torch")  # indexes from before the setting
     if backend != embedder.backend:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from tqdm import tqdm
 
 from rag.index.chunking import chunk_article
@@ -39,7 +40,8 @@ def index_articles(
 ) -> IndexResult:
     """Chunk, embed and store ``articles`` (each replaces its earlier version).
 
-    Chunks of several articles are embedded together so small articles still fill a batch.
+    Chunks of several articles are embedded together so small articles still fill a batch,
+    by the multilingual embedder too when the store keeps its vectors.
     An article that fails is passed to ``on_error`` (or re-raised) and the rest go on.
     """
     chunked = [(a, chunk_article(a, settings.ingest)) for a in articles]
@@ -59,24 +61,29 @@ def index_articles(
             texts = [c.text for _, chunks in group for c in chunks]
             try:
                 vectors = store.embedder.encode(texts, batch_size=settings.embedding.batch_size)
+                passages = None
+                if store.ml_collection is not None and store.multilingual is not None:
+                    passages = store.multilingual.encode_passages(texts)
             except Exception as e:
                 for article, _ in group:
                     _fail(article, e, on_error)
                 bar.update(len(texts))
                 start = stop
                 continue
-            items, offset = [], 0
+            items, extra, offset = [], [], 0
             for article, chunks in group:
-                items.append((article, chunks, vectors[offset : offset + len(chunks)]))
+                rows = slice(offset, offset + len(chunks))
+                items.append((article, chunks, vectors[rows]))
+                extra.append(passages[rows] if passages is not None else None)
                 offset += len(chunks)
             try:
-                store.put_articles(items, keys)
+                store.put_articles(items, keys, passage_vectors=_all_or_none(extra))
                 done = items
             except Exception:
                 done = []  # isolate the article that fails: one at a time
-                for item in items:
+                for item, more in zip(items, extra, strict=True):
                     try:
-                        store.put_articles([item], keys)
+                        store.put_articles([item], keys, passage_vectors=_all_or_none([more]))
                         done.append(item)
                     except Exception as e:
                         _fail(item[0], e, on_error)
@@ -87,6 +94,10 @@ def index_articles(
                 on_progress(bar.n, total)
             start = stop
     return result
+
+
+def _all_or_none(vectors: list[np.ndarray | None]) -> list[np.ndarray] | None:
+    return None if any(v is None for v in vectors) else [v for v in vectors if v is not None]
 
 
 def _fail(article: Article, error: Exception, on_error: OnError | None) -> None:

@@ -37,6 +37,9 @@ class ManifestInfo(Record):
     revision: int = Field(0, description="Bumped by every write (0: never written).")
     embedding_model: str = ""
     embedding_backend: str = ""
+    multilingual_model: str = Field(
+        "", description="The multilingual embedder of the index's second collection ('': none)."
+    )
     migrations: list[str] = Field(default_factory=list, description="Applied, in order.")
 
 

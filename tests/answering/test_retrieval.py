@@ -49,7 +49,16 @@ class ScriptedStore:
         self.revision = 1
         self.chunks = {c.id: c for c in chunks}
         self.dense = dense
+        self.multilingual_dense: list[str] | None = None  # set: the multilingual list's order
         self.searches: list[tuple[int, dict[str, Any] | None]] = []
+
+    @property
+    def cross_language(self) -> bool:
+        return self.multilingual_dense is not None
+
+    @property
+    def multilingual(self) -> Any:
+        return self.embedder if self.cross_language else None
 
     def iter_chunks(self) -> list[Chunk]:
         return list(self.chunks.values())
@@ -63,11 +72,28 @@ class ScriptedStore:
         n: int,
         where: dict[str, Any] | None = None,
         known: dict[str, Chunk] | None = None,
+        *,
+        multilingual: bool = False,
     ) -> list[Hit]:
         self.searches.append((n, where))
-        keep = set(where["source"]["$in"]) if where else None
-        ids = [i for i in self.dense if keep is None or self.chunks[i].source in keep]
+        order = self.multilingual_dense if multilingual else self.dense
+        assert order is not None
+        ids = [i for i in order if _passes(self.chunks[i], where)]
         return [Hit(self.chunks[i], 0.9 - 0.1 * r) for r, i in enumerate(ids[:n])]
+
+
+def _passes(chunk: Chunk, where: dict[str, Any] | None) -> bool:
+    """The few Chroma filters the retriever writes: $and, source $in, language eq / $nin."""
+    if not where:
+        return True
+    if "$and" in where:
+        return all(_passes(chunk, w) for w in where["$and"])
+    if "source" in where:
+        return chunk.source in where["source"]["$in"]
+    if "language" in where:
+        lang = where["language"]
+        return chunk.language not in lang["$nin"] if isinstance(lang, dict) else chunk.language == lang
+    return True
 
 
 def _chunk(cid: str, text: str, source: str = "Reuters") -> Chunk:

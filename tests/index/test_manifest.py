@@ -43,7 +43,12 @@ OLD_ALIAS = {
     **COPY.model_dump(include={"title", "source", "url", "path", "content_hash"}),
     "canonical": "reuters-kidal",
 }
-INFO = {"version": 1, "embedding_model": "fake-hash-256", "embedding_backend": "fake"}
+INFO = {
+    "version": 1,
+    "embedding_model": "fake-hash-256",
+    "embedding_backend": "fake",
+    "multilingual_model": "fake-multilingual-256",
+}
 
 
 def _client() -> chromadb.ClientAPI:
@@ -170,6 +175,7 @@ def test_an_existing_sqlite_manifest_opens_and_is_written_as_before(tmp_path):
         "revision": "5",
         "embedding_model": '"fake-hash-256"',
         "embedding_backend": '"fake"',
+        "multilingual_model": '"fake-multilingual-256"',
         "migrations": '["m001_import_manifest_json"]',
     }
 
