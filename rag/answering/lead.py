@@ -71,8 +71,8 @@ def _named(speaker: Speaker) -> str:
 
 
 def _attributed(text: str, speaker: Speaker | None, lang: str) -> str:
-    """``text``, then "according to <speaker>" when there is a named speaker."""
-    if speaker is not None and not speaker.pronoun:
+    """``text``, then "according to <speaker>" when there is a named speaker (not ``text``)."""
+    if speaker is not None and not speaker.pronoun and fold(text) not in fold(speaker.text):
         return f"{text}, {ACCORDING_TO[lang]} {_named(speaker)}"
     return text
 
@@ -118,7 +118,12 @@ def _figures(
     seen: set[tuple[float | None, str]] = set()
     for i, claim in claims:
         language = evidence_language[i] or "en"
-        for f in counted_figures(qa, claim, evidence_language[i]):
+        figures = counted_figures(qa, claim, evidence_language[i])
+        if not qa.counted_lemma:  # nothing named: the best sentence's counted figures only
+            if used:
+                break
+            figures = [f for f in figures if f.counts][:2]
+        for f in figures:
             if (f.value, f.hedge) in seen:
                 continue
             who = speaker_of(f, claim, language)

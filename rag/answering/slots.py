@@ -57,8 +57,8 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
         return list(counted_figures(qa, claim, language))
     if qa.kind == "date":
         return list(claim.dates)
-    if qa.kind == "actor":
-        return new_entities(qa, claim.people + claim.organisations)
+    if qa.kind == "actor":  # a person when the sentence names one, else an organisation
+        return new_entities(qa, claim.people) or new_entities(qa, claim.organisations)
     if qa.kind == "place":
         return new_entities(qa, claim.places)
     return []

@@ -143,3 +143,13 @@ def test_source_fit_matches_the_named_source_to_the_speaker():
 )
 def test_format_date(iso, lang, shown):
     assert format_date(iso, lang) == shown
+
+
+def test_who_prefers_a_person_and_does_not_attribute_a_name_to_itself():
+    c = claim(
+        "Awa Guindo, who heads the Sahel Children's Education Coalition, said 1,712 schools shut.",
+        speaker=Speaker(text="Awa Guindo", start=0, end=10, cue="say"),
+        people=[Mention(text="Awa Guindo", start=0, end=10)],
+        organisations=[Mention(text="Sahel Children's Education Coalition", start=26, end=62)],
+    )
+    assert lead(q("actor", "Who leads the coalition?"), [ev(c)]) == ("Awa Guindo", [0])
