@@ -144,6 +144,9 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
         return "yesno"  # "Did the army ...?", "Was the column ...?"
     if language == "fr" and first is not None and first.pos_ in {"AUX", "VERB"}:
         return "yesno"  # "A-t-il ...?" (inversion)
+    wh = any(_is_wh(t) or t.lower_ in {"quel", "quelle", "quels", "quelles"} for t in doc)
+    if language == "fr" and not wh and any(t.lower_ in _INVERTED for t in doc):
+        return "yesno"  # "Les orpailleurs devront-ils payer ?" (complex inversion)
     return "other"
 
 
@@ -156,6 +159,8 @@ def _counted(doc: Doc, language: str) -> Token | None:
     return None
 
 
+# French subject pronouns after an inverted verb ("devront-ils"), as spaCy splits them off.
+_INVERTED = frozenset({"-il", "-ils", "-elle", "-elles", "-on", "-t-il", "-t-elle", "-t-on"})
 _COUNT_WORDS = frozenset({"many", "much", "combien", "number", "nombre"})
 _MODIFIERS = frozenset({"compound", "amod", "flat", "flat:name", "nmod:poss"})
 

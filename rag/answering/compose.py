@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
-from rag.answering.lead import lead
+from rag.answering.lead import NO, denies, lead
 from rag.answering.retrieval import Retrieved
 from rag.answering.slots import counted_figures
 from rag.answering.verify import check_support, clause_spans
@@ -95,6 +95,10 @@ def compose(
         if i not in cited_now:
             quoted = quote(question, evidence[i].text, settings.quote_max_words)
             out.append(Composed(f"“{quoted}”", [i], True, True))
+    if out and out[0].evidence == [0] and denies(qa, evidence):
+        # "Did the government pay?" -> "No: “The government denied paying…”"
+        lang = qa.language if qa.language in NO else "en"
+        out[0] = out[0]._replace(text=f"{NO[lang]}: {out[0].text}")
     return out
 
 

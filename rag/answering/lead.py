@@ -70,6 +70,26 @@ def _named(speaker: Speaker) -> str:
     return speaker.text
 
 
+NO = {"en": "No", "fr": "Non"}
+
+
+def denies(qa: QuestionAnalysis, evidence: list[Evidence]) -> bool:
+    """A yes/no question the best evidence answers in the negative.
+
+    The question asserts something ("Did the government pay?") and the evidence's claim is
+    negated or denied ("The government denied paying"). Never a "yes": a sentence that does not
+    deny is not thereby a confirmation.
+    """
+    from rag.analysis import analyse
+
+    if qa.kind != "yesno" or not evidence or evidence[0].claim is None:
+        return False
+    if not evidence[0].claim.negated:
+        return False
+    asked = analyse(qa.question, qa.language)
+    return not any(c.negated for c in asked)
+
+
 def _attributed(text: str, speaker: Speaker | None, lang: str) -> str:
     """``text``, then "according to <speaker>" when there is a named speaker (not ``text``)."""
     if speaker is not None and not speaker.pronoun and fold(text) not in fold(speaker.text):

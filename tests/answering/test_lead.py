@@ -153,3 +153,18 @@ def test_who_prefers_a_person_and_does_not_attribute_a_name_to_itself():
         organisations=[Mention(text="Sahel Children's Education Coalition", start=26, end=62)],
     )
     assert lead(q("actor", "Who leads the coalition?"), [ev(c)]) == ("Awa Guindo", [0])
+
+
+@pytest.mark.slow
+def test_a_denial_answers_a_yes_no_question_with_no_and_a_non_denial_gets_no_verdict():
+    from rag.analysis import analyse, analyse_question
+    from rag.answering.lead import denies
+
+    qa = analyse_question("Did Mali's government acknowledge paying a ransom for the engineer?")
+    denial = analyse("Mali's government on Monday denied paying a ransom.", "en")[0]
+    assert qa.kind == "yesno" and denies(qa, [ev(denial)])
+    neutral = analyse("The government said the engineer was freed on Saturday.", "en")[0]
+    assert not denies(qa, [ev(neutral)])
+    fr = analyse_question("Les orpailleurs artisanaux devront-ils payer la contribution ?")
+    exempt = analyse("Les orpailleurs artisanaux ne seront pas concernés.", "fr")[0]
+    assert fr.kind == "yesno" and denies(fr, [ev(exempt, "fr")])
