@@ -50,8 +50,8 @@ def _phrase(head: Token, exclude: set[int]) -> tuple[int, int]:
     inside -= cut
     lo = hi = head.i
     doc = head.doc
-    while lo - 1 in inside and not doc[lo - 1].is_punct:
-        lo -= 1
+    while lo - 1 in inside and not (doc[lo - 1].is_punct and doc[lo - 1].text != "-"):
+        lo -= 1  # a hyphen inside a word ("Tuareg-led") is part of the phrase
     while hi + 1 in inside and not doc[hi + 1].is_punct and doc[hi + 1].pos_ != "NUM":
         hi += 1
     return lo, hi + 1

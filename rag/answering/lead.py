@@ -67,6 +67,8 @@ def _named(speaker: Speaker) -> str:
     first, _, rest = speaker.text.partition(" ")
     if first.lower() in _DETERMINERS and rest:
         return f"{first.lower()} {rest}"
+    if speaker.text[:2] in ("L'", "L’"):  # "L'armée" -> "l'armée"
+        return "l" + speaker.text[1:]
     return speaker.text
 
 

@@ -28,21 +28,33 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 2}
 
 
-def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> list[Figure]:
+def counted_figures(
+    qa: QuestionAnalysis, claim: SentenceClaim, language: str = ""
+) -> list[Figure]:
     """The claim's figures that count what the question counts.
 
-    All of them when the question names nothing counted, or when the claim is in another
-    language (``language``, '' for unknown = the question's) than the question.
+    A figure counts it when their head nouns have the same lemma, when one phrase holds the
+    other's head noun ("fighters" / "Wagner fighters"), or when they share a name ("Wagner
+    fighters" / "Russian Wagner mercenaries"). All figures when the question names nothing
+    counted, or when the claim is in another language (``language``; '' = the question's).
     """
     if not qa.counted_lemma or (language and language != qa.language):
         return list(claim.figures)
     asked = fold(qa.counted_lemma)
-    asked_words = _words(qa.counted) | {asked}
+    asked_names = _names(qa.counted)
     return [
         f
         for f in claim.figures
-        if fold(f.counts_lemma) == asked or (asked_words & _words(f.counts))
+        if fold(f.counts_lemma) == asked
+        or asked in _words(f.counts)
+        or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
+        or (asked_names & _names(f.counts))
     ]
+
+
+def _names(text: str) -> set[str]:
+    """Words written with a capital (names: "Wagner"), folded."""
+    return {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper() and len(w) > 2}
 
 
 def new_entities(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:

@@ -168,3 +168,19 @@ def test_a_denial_answers_a_yes_no_question_with_no_and_a_non_denial_gets_no_ver
     fr = analyse_question("Les orpailleurs artisanaux devront-ils payer la contribution ?")
     exempt = analyse("Les orpailleurs artisanaux ne seront pas concernés.", "fr")[0]
     assert fr.kind == "yesno" and denies(fr, [ev(exempt, "fr")])
+
+
+def test_figures_count_the_asked_noun_by_lemma_head_or_shared_name_not_by_an_adjective():
+    soldiers = claim(
+        "L'armée a annoncé la mort de six militaires.",
+        figures=[fig("six", 6, "militaires", "militaire")],
+    )
+    vehicles = q(
+        "number", language="fr", counted="véhicules militaires", counted_lemma="véhicule"
+    )
+    assert slot_fit(vehicles, soldiers, "fr") == 0.0
+    wagner = q("number", counted="Wagner fighters", counted_lemma="fighter")
+    assert slot_fit(wagner, rebels) == 1.0  # "Russian Wagner mercenaries": the name
+    fighters = q("number", counted="fighters", counted_lemma="fighter")
+    assert slot_fit(fighters, rebels) == 0.0
+    assert slot_fit(fighters, rebels, strict=False) == 0.5
