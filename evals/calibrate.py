@@ -1,4 +1,4 @@
-"""Sweep the answerability thresholds over ClapNQ and the seed QA set.
+"""Sweep the answerability thresholds over ClapNQ, the seed QA set and the Sahel dev split.
 
 Whole sets, never single questions: prints refusal / false-refusal rates for each setting.
 
@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from evals.datasets import build_temp_index, load_clapnq
+from evals.datasets import build_temp_index, load_clapnq, load_sahel
 from evals.metrics import QAItem, load_qa
 from rag.answering.assistant import Assistant, condense
 from rag.answering.evidence import select_evidence
@@ -73,6 +73,11 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m evals calibrat
     )
     p.add_argument("--clapnq", required=True, metavar="DIR", help="the ClapNQ folder")
     p.add_argument(
+        "--sahel",
+        metavar="DIR",
+        help="also sweep the Sahel benchmark's dev split (evals/data/sahel; never test)",
+    )
+    p.add_argument(
         "--clapnq-home",
         default="/tmp/rag-clapnq-calibration",
         metavar="DIR",
@@ -100,18 +105,28 @@ def main(argv: list[str] | None = None, *, prog: str = "python -m evals calibrat
         seed_assistant = Assistant(get_settings(), embedder=embedder, use_llm=False)
         seed = signals(seed_assistant, load_qa(args.seed))
         data = {"clapnq": clap, "seed": seed}
+        if args.sahel:
+            sahel_articles, sahel_items = load_sahel(args.sahel, "dev")
+            with build_temp_index(
+                sahel_articles, settings=Settings(), embedder=embedder, progress=True
+            ) as sahel_index:
+                sahel_assistant = Assistant(sahel_index.settings, embedder=embedder, use_llm=False)
+                data["sahel"] = signals(sahel_assistant, sahel_items)
         cache.write_text(json.dumps(data))
+    sets = [k for k in ("clapnq", "seed", "sahel") if k in data]
     print(
-        f"{'cov':>5} {'sim':>5} {'sum':>5} | {'clap refuse':>11} {'clap false':>10} | "
-        f"{'seed refuse':>11} {'seed false':>10}"
+        f"{'cov':>5} {'sim':>5} {'sum':>5} | "
+        + " | ".join(f"{k + ' refuse/false':>20}" for k in sets)
     )
     grid = itertools.product(
         [0.3, 0.35, 0.4, 0.45, 0.5, 0.55], [0.2, 0.3, 0.4], [0.0, 0.9, 0.95, 1.0, 1.05, 1.1]
     )
     for cov, sim, total in grid:
-        cr, cf = rates(data["clapnq"], cov, sim, total)
-        sr, sf = rates(data["seed"], cov, sim, total)
-        print(f"{cov:5.2f} {sim:5.2f} {total:5.2f} | {cr:11.3f} {cf:10.3f} | {sr:11.3f} {sf:10.3f}")
+        cells = []
+        for k in sets:
+            refuse, false = rates(data[k], cov, sim, total)
+            cells.append(f"{refuse:12.3f} {false:7.3f}")
+        print(f"{cov:5.2f} {sim:5.2f} {total:5.2f} | " + " | ".join(cells))
     return 0
 
 

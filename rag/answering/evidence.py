@@ -18,7 +18,8 @@ from rag.analysis import SentenceClaim
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import parse_published, slot_fit, source_fit
 from rag.answering.verify import clauses
-from rag.embeddings import TextEncoder
+from rag.embeddings import DualEncoder, TextEncoder
+from rag.language import question_language
 from rag.models import Chunk, Evidence
 from rag.settings import AnswerSettings
 from rag.text import (
@@ -207,6 +208,8 @@ def select_evidence(
     settings: AnswerSettings,
     article_text: dict[str, str] | None = None,
     extra_terms: list[str] | None = None,
+    multilingual: DualEncoder | None = None,
+    languages: tuple[str, ...] = ("en", "fr"),
 ) -> tuple[list[Evidence], list[Evidence]]:
     """(selected evidence, all scored candidates). Selected is empty when nothing answers.
 
@@ -215,7 +218,8 @@ def select_evidence(
     whether it holds the asked type, its place in the article) times their weights. It can answer when its type fits the question and it clears
     ``min_coverage``, ``min_similarity`` and ``min_answerability``; the best of those is
     selected, with up to ``max_evidence`` others within ``evidence_margin`` of it (every
-    figure for "how many") that do not overlap it.
+    figure for "how many") that do not overlap it. A sentence in another language than the
+    question's is compared with ``multilingual`` instead (:func:`cross_language`).
     """
     cands = _candidates(results, article_text or {})
     if not cands:
@@ -240,15 +244,18 @@ def select_evidence(
     sims = np.full(len(cands), -1.0)
     for i, sim in zip(owner, piece_sims, strict=True):
         sims[i] = max(sims[i], sim)
+    floors = cross_language(question, cands, sims, multilingual, languages, settings)
     scored: list[Evidence] = []
     claims = analyse_candidates(cands)
-    for cand, sim, claim in zip(cands, sims, claims, strict=True):
+    for cand, sim, claim, floor in zip(cands, sims, claims, floors, strict=True):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
         ok = slot > 0
         signals = {
             "similarity": float(sim),
-            "own_coverage": coverage(terms, cand.chunk.title + "\n" + cand.text, lexical),
-            "context_coverage": coverage(terms, cand.context, lexical),
+            "own_coverage": max(
+                floor, coverage(terms, cand.chunk.title + "\n" + cand.text, lexical)
+            ),
+            "context_coverage": max(floor, coverage(terms, cand.context, lexical)),
             "rank": 1.0 / (1 + cand.rank),
             "type_fit": slot,
             "source_fit": source_fit(qa, claim),
@@ -293,6 +300,43 @@ def select_evidence(
         if qtype == "number" or e.score >= best - settings.evidence_margin:
             selected.append(e)
     return selected, scored
+
+
+def cross_language(
+    question: str,
+    cands: list[_Candidate],
+    sims: np.ndarray,
+    multilingual: DualEncoder | None,
+    languages: tuple[str, ...],
+    settings: AnswerSettings,
+) -> list[float]:
+    """Score sentences in another language than the question's with the multilingual model.
+
+    The main embedder's cosine means nothing across languages, and coverage counts the
+    question's own words: both would turn away a French sentence that answers an English
+    question. For such a sentence (its chunk's language, '' and unlisted ones counting as
+    ``languages[0]``, differs from the question's), ``sims`` is replaced in place by the
+    multilingual question/passage cosine put on the main model's scale,
+    ``(cosine - cross_language_shift) * cross_language_scale``, and that value is returned as
+    the floor of its coverage. Same-language sentences get floor 0 and keep their cosine.
+    """
+    floors = [0.0] * len(cands)
+    if multilingual is None or not cands:
+        return floors
+    asked = question_language(question, languages)
+
+    def lang(c: Chunk) -> str:
+        return c.language if c.language in languages else languages[0]
+
+    other = [i for i, cand in enumerate(cands) if lang(cand.chunk) != asked]
+    if not other:
+        return floors
+    qvec = multilingual.encode_queries([question])[0]
+    cos = multilingual.encode_passages([cands[i].text for i in other]) @ qvec
+    for i, c in zip(other, cos, strict=True):
+        sims[i] = (float(c) - settings.cross_language_shift) * settings.cross_language_scale
+        floors[i] = float(sims[i])
+    return floors
 
 
 SIGNALS = (
