@@ -174,6 +174,8 @@ class Assistant:
             settings=self.settings.answer,
             article_text=texts,
             extra_terms=standalone.carried,
+            multilingual=self.store.multilingual,
+            languages=tuple(self.settings.retrieval.languages),
         )
         if not selected:
             yield Answer(

@@ -41,11 +41,11 @@ def _omp_env(threads: int | None) -> Iterator[None]:
     try:
         yield
     finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
             else:
-                os.environ[k] = v
+                os.environ[key] = value
 
 
 class E5Encoder:

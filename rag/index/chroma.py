@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
+
 from rag.embeddings.base import DualEncoder, TextEncoder
 from rag.errors import IndexMismatchError, IndexNotBuiltError, IndexUnavailableError
 from rag.models import Chunk
@@ -114,6 +116,22 @@ def open_collection(
             f"'python -m ingest --rebuild corpus/'"
         )
     return collection
+
+
+def replace_chunks(
+    collection: Any, doc_ids: list[str], items: list[tuple[Any, list[Chunk], Any]], rows: list[Any]
+) -> None:
+    """Delete the chunks of ``doc_ids``, then write each item's chunks with its vector ``rows``."""
+    collection.delete(where={"doc_id": {"$in": doc_ids}})
+    chunks = [c for _, item_chunks, _ in items for c in item_chunks]
+    vectors = np.concatenate(rows) if chunks else np.zeros((0, 1))
+    for part in batches(len(chunks)):
+        collection.upsert(
+            ids=[c.id for c in chunks[part]],
+            documents=[c.text for c in chunks[part]],
+            metadatas=[c.to_metadata() for c in chunks[part]],
+            embeddings=vectors[part],
+        )
 
 
 def batches(total: int, size: int = BATCH) -> Iterator[slice]:

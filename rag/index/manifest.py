@@ -356,3 +356,15 @@ class ChromaManifest(Manifest):
     def clear_articles(self) -> None:
         """Forget every article's JSON."""
         delete_paged(self.collection, where={"kind": "article"})
+
+
+def carriers_by_doc(snapshot: Snapshot) -> dict[str, list[str]]:
+    """doc_id -> outlets (or URLs, or paths) of its recorded copies, other than its own outlet."""
+    out: dict[str, list[str]] = {}
+    for alias in snapshot.aliases.values():
+        indexed = snapshot.documents.get(alias.canonical)
+        names = out.setdefault(alias.canonical, [])
+        name = alias.carrier
+        if name and name != (indexed.source if indexed else "") and name not in names:
+            names.append(name)
+    return out

@@ -2,9 +2,9 @@
 
 Chroma stores our vectors and never embeds by itself (``embedding_function=None``). The
 collection records the embedding model and dimension; opening it with another model is an
-error. With the multilingual embedder on (``RAG_EMBEDDING__MULTILINGUAL``), a second
-collection, ``<collection>__multilingual``, holds its passage vectors of the same chunks under
-the same IDs: written, deleted and emptied together with the first. The manifest (:mod:`rag.index.manifest`: one typed entry per article) records each
+error. A second collection, ``<collection>__multilingual``, holds the multilingual embedder's
+vectors of the same chunks (:mod:`rag.index.multilingual`), written and deleted together with
+the first. The manifest (:mod:`rag.index.manifest`: one typed entry per article) records each
 article's content hash, so re-ingesting an unchanged file embeds nothing, and keeps the cleaned
 article texts for the UI: in ``manifest.sqlite`` and ``articles/`` under the index home, or, in
 server mode, in a side collection on the server.
@@ -12,7 +12,6 @@ server mode, in a side collection on the server.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -25,12 +24,12 @@ from rag.embeddings.base import DualEncoder, TextEncoder
 from rag.embeddings.multilingual import get_multilingual_embedder
 from rag.errors import IndexMismatchError, IndexNotBuiltError
 from rag.index.chroma import (
-    batches,
     chunks_from,
     connect,
     delete_paged,
     get_pages,
     open_collection,
+    replace_chunks,
 )
 from rag.index.dedup import fingerprint, signature
 from rag.index.manifest import (
@@ -40,14 +39,13 @@ from rag.index.manifest import (
     ManifestChange,
     Snapshot,
     SQLiteManifest,
+    carriers_by_doc,
 )
+from rag.index.multilingual import backfill, open_multilingual, passage_rows
 from rag.models import AliasEntry, Article, ArticleListing, Chunk, DocumentEntry
 from rag.settings import Settings
 
 __all__ = ["Hit", "Store", "connect"]
-
-log = logging.getLogger(__name__)
-MULTILINGUAL_SUFFIX = "__multilingual"
 
 
 @dataclass
@@ -96,15 +94,13 @@ class Store:
                 replaced.
             vectors: False when the caller neither embeds nor searches (listing, removing,
                 pruning), so the embedder is not checked against the one that built the index.
-            multilingual: the multilingual embedder, when ``settings.embedding.multilingual``
-                turns it on (default: the shared one it names).
+            multilingual: the multilingual embedder (default: the one settings name, if any).
 
         Raises:
             IndexNotBuiltError: no index there, and not ``create``.
             IndexUnavailableError: the Chroma server at ``settings.chroma_url`` does not answer.
-            IndexMismatchError: another embedding model or backend built the index, or (when
-                writing) the index has multilingual vectors and this process has no
-                multilingual embedder.
+            IndexMismatchError: another embedding model or backend built the index (or the
+                multilingual collection; see :func:`~rag.index.multilingual.open_multilingual`).
         """
         self.settings = settings
         self.embedder = embedder
@@ -123,25 +119,23 @@ class Store:
             if settings.chroma_url
             else SQLiteManifest(self.home)
         )
-        self.multilingual: DualEncoder | None = None
-        if settings.embedding.multilingual:
-            self.multilingual = multilingual or get_multilingual_embedder(settings.embedding)
-        self.multilingual_name = settings.collection + MULTILINGUAL_SUFFIX
+        self.multilingual = multilingual or get_multilingual_embedder(settings.embedding)
+        if not settings.embedding.multilingual:
+            self.multilingual = None
+        self.multilingual_name = settings.collection + "__multilingual"
         if rebuild:
             try:
                 self.collection = self._open_collection(create=True)
             except IndexMismatchError:  # another model: the collection itself must go
                 self.client.delete_collection(settings.collection)
                 self.collection = self._open_collection(create=True)
-            if self._has(self.multilingual_name):  # rebuilt from scratch, in step with the first
-                self.client.delete_collection(self.multilingual_name)
         else:
             self.collection = self._open_collection(create)
-        self.ml_collection = self._open_multilingual(create)
+        self.ml_collection = open_multilingual(self, create, rebuild=rebuild)
         if rebuild:
             self.reset()
-        elif create and self.ml_collection is not None:
-            self._backfill_multilingual()
+        elif create and self.ml_collection is not None and self.multilingual is not None:
+            backfill(self.collection, self.ml_collection, self.multilingual, self._lock, self.where)
 
     @property
     def where(self) -> str:
@@ -158,81 +152,10 @@ class Store:
             check=self.vectors,
         )
 
-    def _has(self, name: str) -> bool:
-        return name in {
-            c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()
-        }
-
-    def _open_multilingual(self, create: bool) -> Any:
-        """The multilingual collection, or None (off, or an index built without it).
-
-        Opened whenever it exists, so deletions reach it whatever the settings; made when
-        ``create`` and the multilingual embedder is on.
-        """
-        exists = self._has(self.multilingual_name)
-        if not exists and not (create and self.multilingual is not None):
-            if self.multilingual is not None and self.vectors and self.collection.count():
-                log.warning(
-                    "the index at %s has no multilingual vectors (built before they existed, "
-                    "or with RAG_EMBEDDING__MULTILINGUAL off): questions find passages in their "
-                    "own language only. Run 'python -m ingest corpus/' once to add them.",
-                    self.where,
-                )
-            return None
-        if exists and self.multilingual is None:
-            if self.vectors and create:  # writes would leave it out of step
-                raise IndexMismatchError(
-                    f"the index at {self.where} has multilingual vectors, but this process "
-                    f"has no multilingual embedder: set RAG_EMBEDDING__MULTILINGUAL=multilingual-"
-                    f"e5-small or rebuild with 'python -m ingest --rebuild corpus/'"
-                )
-            return self.client.get_collection(self.multilingual_name, embedding_function=None)
-        assert self.multilingual is not None
-        return open_collection(
-            self.client,
-            self.multilingual_name,
-            self.multilingual,
-            where=self.where,
-            create=create,
-            check=self.vectors,
-            setting="RAG_EMBEDDING__MULTILINGUAL",
-        )
-
     @property
     def cross_language(self) -> bool:
         """True when questions can be searched with the multilingual embedder too."""
         return self.ml_collection is not None and self.multilingual is not None
-
-    def _collections(self) -> list[Any]:
-        return [c for c in (self.collection, self.ml_collection) if c is not None]
-
-    def _backfill_multilingual(self, page: int = 256) -> None:
-        """Embed the chunks the multilingual collection lacks (an index from before it).
-
-        Harmless to repeat; runs when a writer opens the index, so the first ingest after an
-        upgrade brings an older index in step (unchanged articles are otherwise not re-embedded).
-        """
-        assert self.ml_collection is not None and self.multilingual is not None
-        missing = self.collection.count() - self.ml_collection.count()
-        if missing <= 0:
-            return
-        log.warning("adding multilingual vectors to %d chunks of %s", missing, self.where)
-        with self._lock:
-            for got in get_pages(self.collection, include=["documents"], page=page):
-                have = set(self.ml_collection.get(ids=got["ids"], include=[])["ids"])
-                todo = [(i, d) for i, d in zip(got["ids"], got["documents"], strict=True)]
-                todo = [(i, d) for i, d in todo if i not in have]
-                if todo:
-                    ids = [i for i, _ in todo]
-                    vectors = self.multilingual.encode_passages([d for _, d in todo])
-                    metas = self.collection.get(ids=ids, include=["metadatas"])
-                    by_id = dict(zip(metas["ids"], metas["metadatas"], strict=True))
-                    self.ml_collection.upsert(
-                        ids=ids,
-                        documents=[d for _, d in todo],
-                        metadatas=[by_id[i] for i in ids],
-                        embeddings=vectors,
-                    )
 
     def reset(self) -> None:
         """Delete every chunk and article (``--rebuild``).
@@ -240,7 +163,7 @@ class Store:
         The collections themselves stay, so other open handles on them remain valid.
         """
         with self._lock:
-            for collection in self._collections():
+            for collection in filter(None, (self.collection, self.ml_collection)):
                 delete_paged(collection)
             self.meta.clear_articles()
             self._commit(ManifestChange(clear=True))
@@ -281,7 +204,7 @@ class Store:
 
     def carried_by(self, doc_id: str) -> list[str]:
         """Other outlets (or URLs) recorded as carrying the same story as ``doc_id``."""
-        return _carriers(self._snapshot()).get(doc_id, [])
+        return carriers_by_doc(self._snapshot()).get(doc_id, [])
 
     def listing(self) -> list[ArticleListing]:
         """The indexed articles, oldest first (undated first of all), with who else carried them.
@@ -292,7 +215,7 @@ class Store:
             2024-07-29 Reuters Mali army says ... ['Al Jazeera']
         """
         snapshot = self._snapshot()
-        carriers = _carriers(snapshot)
+        carriers = carriers_by_doc(snapshot)
         return [
             ArticleListing(
                 id=doc_id,
@@ -340,8 +263,7 @@ class Store:
             items: (article, its chunks, their vectors: one row per chunk).
             keys: doc_id -> (fingerprint, MinHash signature), when the caller has them
                 already; missing ones are computed.
-            passage_vectors: the multilingual embedder's vectors of each item's chunks, when
-                the caller has them already; computed here when the index keeps them.
+            passage_vectors: each item's multilingual vectors, if the caller has them.
 
         Raises:
             ValueError: an article's chunks and vectors differ in number (nothing is written).
@@ -351,34 +273,14 @@ class Store:
                 raise ValueError(
                     f"{article.doc_id}: {len(chunks)} chunks but {len(vectors)} vectors"
                 )
-        all_chunks = [c for _, chunks, _ in items for c in chunks]
         targets = [(self.collection, [v for _, _, v in items])]
         if self.ml_collection is not None:
-            if self.multilingual is None:
-                raise IndexMismatchError(
-                    f"the index at {self.where} keeps multilingual vectors: open it with "
-                    f"RAG_EMBEDDING__MULTILINGUAL set to write"
-                )
-            if passage_vectors is None:
-                passage_vectors = [
-                    self.multilingual.encode_passages([c.text for c in chunks])
-                    for _, chunks, _ in items
-                ]
-            targets.append((self.ml_collection, passage_vectors))
+            targets.append((self.ml_collection, passage_rows(self, items, passage_vectors)))
         with self._lock:
-            for collection, vectors in targets:
+            for collection, rows in targets:
                 # one delete for the group (old chunks of changed articles, leftovers of a
                 # killed run); upsert makes a repeat of the same stable chunk IDs harmless
-                collection.delete(where={"doc_id": {"$in": [a.doc_id for a, _, _ in items]}})
-                all_vectors = np.concatenate(vectors) if all_chunks else np.zeros((0, 1))
-                for part in batches(len(all_chunks)):
-                    batch = all_chunks[part]
-                    collection.upsert(
-                        ids=[c.id for c in batch],
-                        documents=[c.text for c in batch],
-                        metadatas=[c.to_metadata() for c in batch],
-                        embeddings=all_vectors[part],
-                    )
+                replace_chunks(collection, [a.doc_id for a, _, _ in items], items, rows)
             entries: dict[str, DocumentEntry] = {}
             for article, chunks, _vectors in items:
                 self.meta.write_article(article.doc_id, article.model_dump_json())
@@ -418,7 +320,7 @@ class Store:
                 change = ManifestChange(drop_docs=[doc_id], drop_aliases=copies)
             elif doc_id in aliases:
                 change = ManifestChange(drop_aliases=[doc_id])
-            for collection in self._collections():
+            for collection in filter(None, (self.collection, self.ml_collection)):
                 collection.delete(where={"doc_id": doc_id})
             self.meta.delete_article(doc_id)
             self._commit(change)
@@ -458,15 +360,13 @@ class Store:
         """Nearest chunks by cosine similarity.
 
         Args:
-            vector: the query's embedding, by the same model as the index (by the
-                multilingual embedder, with ``multilingual``).
+            vector: the query's embedding, by the index's model (or multilingual one).
             n: how many chunks at most; fewer when the index (or the filter) holds fewer.
             where: a Chroma filter on chunk metadata, e.g. ``Filters.where()``.
             known: id -> chunk already in memory (the BM25 side's copy): those chunks' texts
                 and metadata are not fetched again, which at 1M chunks costs more than the
                 HNSW search itself.
-            multilingual: search the multilingual embedder's vectors (see
-                :attr:`cross_language`).
+            multilingual: search the multilingual collection (see :attr:`cross_language`).
 
         Returns:
             Hits, most similar first.
@@ -479,8 +379,7 @@ class Store:
         # no count() first: at 1M chunks it costs 40 ms, the HNSW search 2 ms; Chroma >= 1.5
         # returns fewer results (or none) when the collection holds fewer than ``n``
         collection = self.ml_collection if multilingual else self.collection
-        if collection is None:
-            raise IndexNotBuiltError(f"the index at {self.where} has no multilingual vectors")
+        assert collection is not None, "no multilingual vectors: check cross_language first"
         res = collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=n,
@@ -499,15 +398,3 @@ class Store:
             for cid, dist in zip(ids, distances, strict=True)
             if cid in chunks  # deleted between the query and the fetch
         ]
-
-
-def _carriers(snapshot: Snapshot) -> dict[str, list[str]]:
-    """doc_id -> outlets (or URLs, or paths) of its recorded copies, other than its own outlet."""
-    out: dict[str, list[str]] = {}
-    for alias in snapshot.aliases.values():
-        indexed = snapshot.documents.get(alias.canonical)
-        names = out.setdefault(alias.canonical, [])
-        name = alias.carrier
-        if name and name != (indexed.source if indexed else "") and name not in names:
-            names.append(name)
-    return out

@@ -58,7 +58,9 @@ class ScriptedStore:
 
     @property
     def multilingual(self) -> Any:
-        return self.embedder if self.cross_language else None
+        from tests.conftest import FakeDualEncoder
+
+        return FakeDualEncoder() if self.cross_language else None
 
     def iter_chunks(self) -> list[Chunk]:
         return list(self.chunks.values())
@@ -92,7 +94,9 @@ def _passes(chunk: Chunk, where: dict[str, Any] | None) -> bool:
         return chunk.source in where["source"]["$in"]
     if "language" in where:
         lang = where["language"]
-        return chunk.language not in lang["$nin"] if isinstance(lang, dict) else chunk.language == lang
+        return (
+            chunk.language not in lang["$nin"] if isinstance(lang, dict) else chunk.language == lang
+        )
     return True
 
 
