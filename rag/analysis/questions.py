@@ -155,7 +155,10 @@ def _counted(doc: Doc, language: str) -> Token | None:
         if tok.lower_ in _COUNT_WORDS:
             if tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
                 return tok.head
-            return next((t for t in doc[tok.i + 1 : tok.i + 5] if t.pos_ == "NOUN"), None)
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is None or nxt.lower_ not in {"de", "d'", "d’", "of"}:
+                return None  # "combien coûtait le litre", "how much did it cost": a price
+            return next((t for t in doc[tok.i + 2 : tok.i + 5] if t.pos_ == "NOUN"), None)
     return None
 
 
