@@ -72,6 +72,12 @@ class IngestSettings(BaseModel):
     model_config = _SECTION
 
     chunk_sentences: int = Field(4, ge=1, le=100, description="Sentences per chunk.")
+    claims: bool = Field(
+        True,
+        description="Analyse each sentence at ingest (speaker, figures with hedges, dates "
+        "resolved against the publication date, places, negation; rag.analysis) and store it "
+        "with its chunk; answering reads it back instead of analysing again.",
+    )
     chunk_overlap: int = Field(
         1,
         ge=0,

@@ -14,9 +14,8 @@ from typing import Literal
 
 import numpy as np
 
-from rag.analysis import SentenceClaim
 from rag.answering.retrieval import LexicalIndex, Retrieved
-from rag.answering.slots import parse_published, slot_fit, source_fit
+from rag.answering.slots import sentence_claims, slot_fit, source_fit
 from rag.answering.verify import clauses
 from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
@@ -246,7 +245,7 @@ def select_evidence(
         sims[i] = max(sims[i], sim)
     floors = cross_language(question, cands, sims, multilingual, languages, settings)
     scored: list[Evidence] = []
-    claims = analyse_candidates(cands)
+    claims = sentence_claims([(c.chunk, c.start, c.end, c.text) for c in cands])
     for cand, sim, claim, floor in zip(cands, sims, claims, floors, strict=True):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
         ok = slot > 0
@@ -350,30 +349,6 @@ SIGNALS = (
     "position",
 )
 """What an evidence sentence is scored on (``Evidence.signals``); each has a ``weight_*``."""
-
-
-def analyse_candidates(cands: list[_Candidate]) -> list[SentenceClaim]:
-    """Each candidate sentence's claim (speaker, figures, dates, names), one batch per language.
-
-    Relative dates resolve against the article's publication date.
-    """
-    from rag.analysis import analyse  # spaCy loads on first use
-
-    out: list[SentenceClaim | None] = [None] * len(cands)
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, cand in enumerate(cands):
-        key = (cand.chunk.language or "en", cand.chunk.published)
-        groups.setdefault(key, []).append(i)
-    for (language, published), idx in groups.items():
-        texts = [cands[i].text for i in idx]
-        spans, pos = [], 0
-        for t in texts:
-            spans.append((pos, pos + len(t)))
-            pos += len(t) + 1
-        found = analyse("\n".join(texts), language, parse_published(published), spans=spans)
-        for i, claim in zip(idx, found, strict=True):
-            out[i] = claim
-    return [c for c in out if c is not None]
 
 
 def score(signals: dict[str, float], settings: AnswerSettings) -> float:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
+from rag.models import Chunk
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
 """Kinds whose answer is one fact: a sentence that does not state it cannot answer."""
@@ -28,9 +30,7 @@ def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 2}
 
 
-def counted_figures(
-    qa: QuestionAnalysis, claim: SentenceClaim, language: str = ""
-) -> list[Figure]:
+def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> list[Figure]:
     """The claim's figures that count what the question counts.
 
     A figure counts it when their head nouns have the same lemma, when one phrase holds the
@@ -107,3 +107,50 @@ def parse_published(value: str) -> date | None:
         return date.fromisoformat(value[:10]) if value else None
     except ValueError:
         return None
+
+
+def sentence_claims(sentences: Sequence[tuple[Chunk, int, int, str]]) -> list[SentenceClaim]:
+    """Each (chunk, start, end, text) sentence's claim: speaker, figures, dates, names.
+
+    Read from the chunk when ingest stored it; else analysed here, one batch per language, with
+    relative dates resolved against the article's publication date.
+    """
+    from rag.analysis import analyse, loads_claims  # spaCy loads on first use
+
+    out: list[SentenceClaim | None] = [None] * len(sentences)
+    groups: dict[tuple[str, str], list[int]] = {}
+    stored: dict[str, dict[int, SentenceClaim]] = {}
+    for i, (c, start, end, text) in enumerate(sentences):
+        if c.claims and c.id not in stored:  # analysed at ingest
+            stored[c.id] = {cl.start: cl for cl in loads_claims(c.claims, c.text, c.start)}
+        found = stored.get(c.id, {}).get(start)
+        if found is not None and found.end == end and found.text.strip() == text:
+            out[i] = found
+            continue
+        groups.setdefault((c.language or "en", c.published), []).append(i)
+    for (language, published), idx in groups.items():
+        texts = [sentences[i][3] for i in idx]
+        spans, pos = [], 0
+        for t in texts:
+            spans.append((pos, pos + len(t)))
+            pos += len(t) + 1
+        found = analyse("\n".join(texts), language, parse_published(published), spans=spans)
+        for i, claim, (a, _b) in zip(idx, found, spans, strict=True):
+            out[i] = _shift(claim, sentences[i][1] - a)  # into the article's coordinates
+    return [c for c in out if c is not None]
+
+
+def _shift(claim: SentenceClaim, delta: int) -> SentenceClaim:
+    """The claim with every span moved by ``delta`` characters."""
+
+    def move(node: object) -> object:
+        if isinstance(node, dict):
+            return {
+                k: (v + delta if k in ("start", "end") and isinstance(v, int) else move(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [move(v) for v in node]
+        return node
+
+    return SentenceClaim.model_validate(move(claim.model_dump()))

@@ -6,16 +6,21 @@ index is built the same way.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from tqdm import tqdm
 
+from rag.analysis import SentenceClaim
 from rag.index.chunking import chunk_article
 from rag.index.store import Store
 from rag.models import Article
 from rag.settings import Settings
+
+log = logging.getLogger(__name__)
 
 OnError = Callable[[Article, Exception], None]
 
@@ -44,7 +49,9 @@ def index_articles(
     by the multilingual embedder too when the store keeps its vectors.
     An article that fails is passed to ``on_error`` (or re-raised) and the rest go on.
     """
-    chunked = [(a, chunk_article(a, settings.ingest)) for a in articles]
+    chunked = [
+        (a, chunk_article(a, settings.ingest, claims=_claims(a, settings))) for a in articles
+    ]
     result = IndexResult()
     total = sum(len(c) for _, c in chunked)
     group_size = settings.ingest.group_chunks
@@ -107,3 +114,24 @@ def _fail(article: Article, error: Exception, on_error: OnError | None) -> None:
 
 
 __all__ = ["IndexResult", "index_articles"]
+
+
+def _claims(article: Article, settings: Settings) -> list[SentenceClaim] | None:
+    """The article's sentence claims, or None: off, or the analysis failed.
+
+    A failed analysis never loses the article: it is indexed without claims, and answering
+    analyses its sentences when they are asked about.
+    """
+    if not settings.ingest.claims:
+        return None
+    from rag.analysis import analyse
+
+    try:
+        published = date.fromisoformat(article.published[:10]) if article.published else None
+    except ValueError:
+        published = None
+    try:
+        return analyse(article.text, article.language, published)
+    except Exception:  # noqa: BLE001 - analysis is an optimisation; never lose the article
+        log.warning("sentence analysis failed for %s; indexed without claims", article.doc_id)
+        return None

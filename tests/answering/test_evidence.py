@@ -25,7 +25,7 @@ from rag.answering.evidence import (
 from rag.answering.prompts import REFUSAL
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.models import Chunk
-from rag.settings import AnswerSettings
+from rag.settings import AnswerSettings, Settings
 from tests.conftest import CORPUS
 
 Q_TOLL = "How many Wagner fighters did the rebels say they killed?"
@@ -396,3 +396,23 @@ def test_a_pronoun_sentence_brings_the_sentence_it_refers_to(fake_embedder):
         (a, SPANS[1][1], "\n".join(SENTENCES[:2])),
         (d, end, SENTENCES[3]),
     ]
+
+
+def test_claims_stored_at_ingest_are_what_answering_would_compute(tmp_path, fake_embedder):
+    from tests.conftest import CORPUS
+
+    picked = {}
+    for stored in (True, False):
+        settings = Settings(home=tmp_path / f"home-{stored}")
+        settings.embedding.model = fake_embedder.name
+        settings.embedding.multilingual = ""
+        settings.ingest.claims = stored
+        ingest_paths([CORPUS], settings=settings, embedder=fake_embedder)
+        a = Assistant(settings, embedder=fake_embedder, use_llm=False)
+        chunks = list(a.store.iter_chunks())
+        assert all(bool(c.claims) == stored for c in chunks)
+        picked[stored] = _select(a, Q_TOLL)[1]
+    assert [(e.text, e.score, e.claim) for e in picked[True]] == [
+        (e.text, e.score, e.claim) for e in picked[False]
+    ]
+    assert any(e.claim is not None and e.claim.figures for e in picked[True])
