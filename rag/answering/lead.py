@@ -11,6 +11,7 @@ come first, as before.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from rag.analysis.models import (
     DateMention,
@@ -55,7 +56,7 @@ def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]
             name = next(iter(found.values()))
             who = speaker_of(name, claim, evidence[i].language or "en")
             if who is not False:
-                return _attributed(name.text, who or None, lang), [i]
+                return _attributed(name.text, who, lang), [i]
     return None
 
 
@@ -99,7 +100,9 @@ def _attributed(text: str, speaker: Speaker | None, lang: str) -> str:
     return text
 
 
-def speaker_of(mention: Mention, claim: SentenceClaim, language: str) -> Speaker | None | bool:
+def speaker_of(
+    mention: Mention, claim: SentenceClaim, language: str
+) -> Speaker | None | Literal[False]:
     """Who states ``mention``: the speaker of its own clause.
 
     "The CSP said it killed dozens, while an al Qaeda affiliate said it killed 50": 50 is the

@@ -134,8 +134,8 @@ def sentence_claims(sentences: Sequence[tuple[Chunk, int, int, str]]) -> list[Se
         for t in texts:
             spans.append((pos, pos + len(t)))
             pos += len(t) + 1
-        found = analyse("\n".join(texts), language, parse_published(published), spans=spans)
-        for i, claim, (a, _b) in zip(idx, found, spans, strict=True):
+        analysed = analyse("\n".join(texts), language, parse_published(published), spans=spans)
+        for i, claim, (a, _b) in zip(idx, analysed, spans, strict=True):
             out[i] = _shift(claim, sentences[i][1] - a)  # into the article's coordinates
     return [c for c in out if c is not None]
 

@@ -230,9 +230,7 @@ def test_max_evidence_and_thresholds_come_from_the_settings(assistant):
         REBEL_MOVEMENT,
         TOLL_84,
     ]
-    assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [
-        REBEL_MOVEMENT
-    ]
+    assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [REBEL_MOVEMENT]
     selected, scored = _select(assistant, Q_TOLL, min_answerability=1.6)
     assert (selected, len(scored)) == ([], 15)
 

@@ -175,9 +175,7 @@ def test_figures_count_the_asked_noun_by_lemma_head_or_shared_name_not_by_an_adj
         "L'armée a annoncé la mort de six militaires.",
         figures=[fig("six", 6, "militaires", "militaire")],
     )
-    vehicles = q(
-        "number", language="fr", counted="véhicules militaires", counted_lemma="véhicule"
-    )
+    vehicles = q("number", language="fr", counted="véhicules militaires", counted_lemma="véhicule")
     assert slot_fit(vehicles, soldiers, "fr") == 0.0
     wagner = q("number", counted="Wagner fighters", counted_lemma="fighter")
     assert slot_fit(wagner, rebels) == 1.0  # "Russian Wagner mercenaries": the name
