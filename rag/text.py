@@ -191,17 +191,35 @@ QUESTION_FRAME = frozenset(
 )
 
 
+TERMS_VERSION = 2
+"""Changes when :func:`content_terms` does (the BM25 cache is keyed by it)."""
+
+# French elided articles and pronouns: "l'armée" -> "armée", "qu'il" -> "il".
+_ELISION = re.compile(r"^(?:l|d|qu|n|s|c|j|m|t|jusqu|lorsqu|puisqu)['’]", re.I)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """English stopwords, with spaCy's French list (articles and questions are in both)."""
+    from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+
+    return STOPWORDS | frozenset(w.replace("’", "'") for w in FRENCH)
+
+
 def content_terms(text: str, *, drop: frozenset[str] = frozenset()) -> list[str]:
     """Stems of the content words of ``text`` (no stopwords), in order, unique.
 
-    Hyphenated words count as their parts ("al Qaeda-aligned" -> qaeda, align).
+    Hyphenated words count as their parts ("al Qaeda-aligned" -> qaeda, align); French elisions
+    are dropped ("l'armée" -> armée) and French stopwords skipped as English ones are.
     """
+    stop = stopwords()
     seen: dict[str, None] = {}
     for w in words(text):
+        w = _ELISION.sub("", w)
         parts = w.split("-") if "-" in w.strip("-") else [w]
         for part in parts:
             lw = part.lower()
-            if not lw or lw in STOPWORDS or lw in drop or len(lw) < 2 and not lw.isdigit():
+            if not lw or lw in stop or lw in drop or len(lw) < 2 and not lw.isdigit():
                 continue
             seen.setdefault(stem(lw), None)
     return list(seen)

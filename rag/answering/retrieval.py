@@ -27,7 +27,7 @@ import numpy as np
 from rag.index.store import Store
 from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
-from rag.text import content_terms
+from rag.text import TERMS_VERSION, content_terms
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +116,13 @@ class LexicalIndex:
         """Load the index for the store's current revision from its cache, or build and save it.
 
         The cache lives under ``$RAG_HOME/bm25`` (also in server mode: it is local to the
-        reading process), keyed by the collection's id and the manifest revision; older
-        entries of the same collection are removed.
+        reading process), keyed by the collection's id, the term rules' version
+        (``TERMS_VERSION``) and the manifest revision; older entries of the same collection
+        are removed.
         """
         revision = store.revision
         root = store.home / "bm25"
-        prefix = f"{store.collection.id}-r"
+        prefix = f"{store.collection.id}-t{TERMS_VERSION}-r"
         folder = root / f"{prefix}{revision}"
         if (folder / "done.json").exists():
             try:
@@ -135,7 +136,7 @@ class LexicalIndex:
                 index.save(folder)
             except OSError as e:  # a read-only home still answers, just without the cache
                 log.warning("BM25 cache not written to %s: %s", folder, e)
-            for old in root.glob(f"{prefix}*"):
+            for old in root.glob(f"{store.collection.id}-*"):
                 if old != folder:
                     shutil.rmtree(old, ignore_errors=True)
         return index

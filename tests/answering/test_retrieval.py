@@ -19,6 +19,7 @@ from rag.answering.retrieval import HybridRetriever, LexicalIndex
 from rag.index.store import Hit, Store
 from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
+from rag.text import TERMS_VERSION
 
 QUERY = "wagner convoy ambush"
 # the same length each (BM25 normalises by length), sharing 3, 2, 1 and 0 query terms
@@ -220,7 +221,7 @@ def test_term_weight_is_one_plus_idf(store):
 
 def test_cached_index_is_saved_reloaded_and_replaced(store):
     first = LexicalIndex.cached(store)
-    folder = store.home / "bm25" / "fake-collection-r1"
+    folder = store.home / "bm25" / f"fake-collection-t{TERMS_VERSION}-r1"
     assert (folder / "done.json").exists()
     again = LexicalIndex.load(folder)
     assert again.revision == 1
@@ -231,7 +232,7 @@ def test_cached_index_is_saved_reloaded_and_replaced(store):
     assert [s for _, s in reloaded] == pytest.approx([s for _, s in ranked])
     store.revision = 2
     LexicalIndex.cached(store)
-    assert sorted(p.name for p in (store.home / "bm25").iterdir()) == ["fake-collection-r2"]
+    assert sorted(p.name for p in (store.home / "bm25").iterdir()) == [f"fake-collection-t{TERMS_VERSION}-r2"]
 
 
 def test_empty_store_retrieves_nothing(tmp_path, fake_embedder):
