@@ -84,7 +84,11 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
     for tok in doc:
         if tok.lemma_.lower() in reporting and tok.pos_ in {"VERB", "AUX"} and tok.dep_ in _CLAUSE:
             depth = _depth(tok)
-            subjects = [c for c in tok.children if c.dep_ in _SUBJECTS]
+            # the subject nearest the verb: a question's parse can give "How many fighters
+            # did the rebels say" two, and the rebels are the ones saying
+            subjects = sorted(
+                (c for c in tok.children if c.dep_ in _SUBJECTS), key=lambda c: abs(tok.i - c.i)
+            )
             if subjects and depth <= 1:
                 candidates.append((depth, tok.i, tok, subjects[0], tok.lemma_.lower(), set()))
     for depth, cue, noun in _prepositional(doc):

@@ -21,7 +21,7 @@ from rag.analysis.models import (
     SentenceClaim,
     Speaker,
 )
-from rag.answering.slots import counted_figures, fillers, fold
+from rag.answering.slots import counted_figures, fillers, fold, is_source
 from rag.answering.verify import clause_spans
 from rag.models import Evidence
 
@@ -138,14 +138,13 @@ def _figures(
     lang: str,
     evidence_language: list[str],
 ) -> tuple[str, list[int]] | None:
-    parts: list[str] = []
-    used: list[int] = []
+    parts: list[tuple[str, int, bool]] = []  # (text, evidence, said by the asked source)
     seen: set[tuple[float | None, str]] = set()
     for i, claim in claims:
         language = evidence_language[i] or "en"
         figures = counted_figures(qa, claim, evidence_language[i])
         if not qa.counted_lemma:  # nothing named: the best sentence's counted figures only
-            if used:
+            if parts:
                 break
             figures = [f for f in figures if f.counts][:2]
         for f in figures:
@@ -155,12 +154,13 @@ def _figures(
             if who is False or (who is not None and who.pronoun):
                 continue  # "they said 84": who "they" are is in another sentence
             seen.add((f.value, f.hedge))
-            parts.append(_attributed(_figure_text(f, lang), who, lang))
-            if i not in used:
-                used.append(i)
+            parts.append((_attributed(_figure_text(f, lang), who, lang), i, is_source(qa, who)))
+    if any(by_source for *_, by_source in parts):  # "what did the rebels say": theirs only
+        parts = [p for p in parts if p[2]]
     if not parts:
         return None
-    text = "; ".join(parts)
+    used = list(dict.fromkeys(i for _, i, _ in parts))
+    text = "; ".join(t for t, *_ in parts)
     return text[:1].upper() + text[1:], used
 
 

@@ -95,10 +95,14 @@ def source_fit(qa: QuestionAnalysis, claim: SentenceClaim) -> float:
     """For a question naming a source: 1 when it is the claim's speaker, else 0 (0.5: none named)."""
     if not qa.source:
         return 0.5
-    if claim.speaker is None:
-        return 0.0
-    asked = _words(qa.source) - {"the", "les", "des"}
-    return 1.0 if asked & _words(claim.speaker.text) else 0.0
+    return 1.0 if is_source(qa, claim.speaker) else 0.0
+
+
+def is_source(qa: QuestionAnalysis, speaker: Mention | None) -> bool:
+    """The speaker is the source the question names ("the rebels" / "Mali's Tuareg rebels")."""
+    if not qa.source or speaker is None:
+        return False
+    return bool((_words(qa.source) - {"the", "les", "des"}) & _words(speaker.text))
 
 
 def parse_published(value: str) -> date | None:

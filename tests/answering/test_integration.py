@@ -38,7 +38,7 @@ def test_death_toll_is_answered_with_its_passage(assistant):
     assert cited and "at least 84 Russian Wagner mercenaries" in cited[0].text
     # the sentence stating 84 carries that citation and keeps the attribution
     s84 = next(s for s in ans.sentences if "84" in s.text)
-    assert cited[0].n in s84.citations and "said" in s84.text
+    assert cited[0].n in s84.citations and ("said" in s84.text or "according to" in s84.text)
 
 
 def test_conflicting_figures_are_all_listed(assistant):

@@ -182,3 +182,13 @@ def test_figures_count_the_asked_noun_by_lemma_head_or_shared_name_not_by_an_adj
     fighters = q("number", counted="fighters", counted_lemma="fighter")
     assert slot_fit(fighters, rebels) == 0.0
     assert slot_fit(fighters, rebels, strict=False) == 0.5
+
+
+def test_a_named_source_keeps_its_own_figures_only():
+    qa = q("number", counted="Wagner fighters", counted_lemma="fighter", source="the rebels")
+    assert lead(qa, [ev(jnim), ev(rebels)]) == (
+        "At least 84 Wagner mercenaries, according to the CSP rebels",
+        [1],
+    )
+    nobody = q("number", counted="Wagner fighters", counted_lemma="fighter", source="the UN")
+    assert lead(nobody, [ev(jnim), ev(rebels)])[1] == [0, 1]  # no figure of theirs: all
