@@ -22,6 +22,7 @@ ENTITY_FIELDS = {
     "PERSON": "people",
     "PER": "people",
     "ORG": "organisations",
+    "NORP": "organisations",  # groups named by nationality or creed: "Malian", "Tuareg"
 }
 _BATCH = 64
 

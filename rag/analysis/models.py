@@ -75,6 +75,10 @@ class QuestionAnalysis(BaseModel):
     source: str = Field(
         "", description="A named source constraint: 'the Malian army' in 'according to ...'."
     )
+    plural: bool = Field(
+        False,
+        description="Asks for several ('in which years', 'quelles dates'): its noun is plural.",
+    )
     terms: list[str] = Field(
         default_factory=list, description="Lemmas of the content words, lower-cased, unique."
     )

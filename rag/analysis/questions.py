@@ -205,4 +205,16 @@ def analyse_question(question: str) -> QuestionAnalysis:
         counted_lemma=counted.lemma_.lower() if counted is not None else "",
         source=source.text if source is not None else "",
         terms=list(terms),
+        plural=_asks_plural(doc),
     )
+
+
+def _asks_plural(doc: Doc) -> bool:
+    """The noun after the question word is plural ("which years", "quelles villes")."""
+    for tok in doc:
+        if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
+            nxt = next((t for t in doc[tok.i + 1 : tok.i + 4] if t.pos_ == "NOUN"), None)
+            return nxt is not None and (
+                nxt.tag_ == "NNS" or nxt.morph.get("Number", []) == ["Plur"]
+            )
+    return False

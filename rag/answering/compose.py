@@ -89,6 +89,8 @@ def compose(
             break
     # every evidence the answer needs must be represented; quote what the draft left out
     need = needed(question, evidence)
+    if first is not None and qa.kind == "number":
+        need = first[1]  # the figures the lead states; other figures do not bear on it
     # the lead states the fact; the evidence it rests on is still quoted after it
     cited_now = {i for _, idx, *_ in out[first is not None :] for i in idx}
     for i in need:

@@ -48,7 +48,7 @@ def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]
     if qa.kind == "number":
         return _figures(qa, claims, lang, [e.language for e in evidence])
     if qa.kind == "date":
-        return _date(claims, lang, evidence[claims[0][0]].language or "en")
+        return _date(claims, lang, evidence[claims[0][0]].language or "en", qa.plural)
     if qa.kind in ("actor", "place"):
         i, claim = claims[0]
         found = {fold(m.text): m for m in fillers(qa, claim, evidence[i].language)}
@@ -56,7 +56,7 @@ def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]
             name = next(iter(found.values()))
             who = speaker_of(name, claim, evidence[i].language or "en")
             if who is not False:
-                return _attributed(name.text, who, lang), [i]
+                return _attributed(_noun_phrase(name, claim, evidence[i].language), who, lang), [i]
     return None
 
 
@@ -126,6 +126,21 @@ def speaker_of(
     return False if sp is not None and sp.start - base >= home[1] else sp
 
 
+def _noun_phrase(name: Mention, claim: SentenceClaim, language: str) -> str:
+    """The name with the noun it qualifies: "Malian" -> "Malian counterpart" (else the name)."""
+    from rag.analysis.pipelines import pipeline
+
+    doc = pipeline(language or "en")(claim.text)
+    span = doc.char_span(name.start - claim.start, name.end - claim.start, alignment_mode="expand")
+    if span is None:
+        return name.text
+    last = span[-1]
+    head = last.head
+    if last.dep_ in {"amod", "compound"} and head.i > last.i and head.pos_ == "NOUN":
+        return claim.text[span.start_char : head.idx + len(head.text)]
+    return name.text
+
+
 def _figure_text(f: Figure, lang: str) -> str:
     hedge = HEDGES[lang].get(f.hedge, "")
     counted = f" {f.counts}" if f.counts and f.counts not in f.text else ""
@@ -190,18 +205,24 @@ def format_date(iso: str, lang: str) -> str:
     return iso
 
 
+def _shown_date(d: DateMention, lang: str) -> str:
+    """The resolved date, written out, with the words it was resolved from when relative."""
+    assert d.iso is not None
+    shown = format_date(d.iso, lang) if d.precision != "week" else d.text
+    if d.relative and fold(d.text) not in fold(shown):
+        shown = f"{shown} (“{d.text}”)"
+    return shown
+
+
 def _date(
-    claims: list[tuple[int, SentenceClaim]], lang: str, language: str
+    claims: list[tuple[int, SentenceClaim]], lang: str, language: str, plural: bool = False
 ) -> tuple[str, list[int]] | None:
     i, claim = claims[0]
     found = _event_dates(claim)
     if not found:
         return None
+    shown = ", ".join(dict.fromkeys(_shown_date(d, lang) for d in found[: 3 if plural else 1]))
     d = found[0]
-    assert d.iso is not None
-    shown = format_date(d.iso, lang) if d.precision != "week" else d.text
-    if d.relative and fold(d.text) not in fold(shown):
-        shown = f"{shown} (“{d.text}”)"
     who = speaker_of(d, claim, language)
     if who is False:
         return None

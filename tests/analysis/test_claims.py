@@ -44,7 +44,8 @@ def test_rebels_claim_with_hedged_and_exact_figures():
         ),
     ]
     assert not c.negated
-    assert [o.text for o in c.organisations] == ["CSP", "Wagner"]
+    # groups named by nationality (NORP) count as organisations too
+    assert [o.text for o in c.organisations] == ["CSP", "Wagner", "Malian"]
 
 
 def test_speakers_differ_by_reporting_subject():

@@ -192,3 +192,18 @@ def test_a_named_source_keeps_its_own_figures_only():
     )
     nobody = q("number", counted="Wagner fighters", counted_lemma="fighter", source="the UN")
     assert lead(nobody, [ev(jnim), ev(rebels)])[1] == [0, 1]  # no figure of theirs: all
+
+
+@pytest.mark.slow
+def test_a_nationality_answers_who_with_the_noun_it_qualifies_and_plural_dates_are_all_given():
+    from rag.analysis import analyse, analyse_question
+
+    text = (
+        "Foreign Minister Sergei Lavrov had spoken with his Malian counterpart, the ministry said."
+    )
+    who = analyse_question("Who did Sergei Lavrov speak with?")
+    out = lead(who, [ev(analyse(text, "en")[0])])
+    assert out is not None and out[0].startswith("Malian counterpart")
+    years = analyse_question("In which years did the army seize power?")
+    coups = analyse("The army seized power in two coups in 2020 and 2021.", "en")[0]
+    assert years.plural and lead(years, [ev(coups)]) == ("2020, 2021", [0])

@@ -232,7 +232,9 @@ def test_cached_index_is_saved_reloaded_and_replaced(store):
     assert [s for _, s in reloaded] == pytest.approx([s for _, s in ranked])
     store.revision = 2
     LexicalIndex.cached(store)
-    assert sorted(p.name for p in (store.home / "bm25").iterdir()) == [f"fake-collection-t{TERMS_VERSION}-r2"]
+    assert sorted(p.name for p in (store.home / "bm25").iterdir()) == [
+        f"fake-collection-t{TERMS_VERSION}-r2"
+    ]
 
 
 def test_empty_store_retrieves_nothing(tmp_path, fake_embedder):
