@@ -24,6 +24,9 @@ FR_OTHER = "Le prix du riz a encore augmenté sur les marchés de Bamako cette s
 
 
 def test_off_is_none_and_on_is_shared_and_lazy():
+    from rag.embeddings.multilingual import _cached
+
+    _cached.cache_clear()  # earlier tests in the session may have loaded the shared one
     assert get_multilingual_embedder(EmbeddingSettings(multilingual="")) is None
     one = get_multilingual_embedder(EmbeddingSettings())
     assert one is get_multilingual_embedder(EmbeddingSettings())
