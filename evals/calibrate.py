@@ -21,34 +21,41 @@ from evals.metrics import QAItem, load_qa
 from rag.answering.assistant import Assistant, condense
 from rag.answering.evidence import select_evidence
 from rag.embeddings import get_embedder
+from rag.models import Evidence
 from rag.settings import Settings, get_settings
+
+
+def scored(assistant: Assistant, question: str) -> list[Evidence]:
+    """Every candidate sentence for ``question``, scored as ``ask`` scores them, thresholds off."""
+    loose = assistant.settings.answer.model_copy(
+        update={"min_coverage": 0.0, "min_similarity": -1.0, "min_answerability": -1.0}
+    )
+    standalone = condense(question, None)
+    results = assistant.retriever.retrieve(standalone.query)
+    return select_evidence(
+        question,
+        results,
+        embedder=assistant.embedder,
+        lexical=assistant.retriever.lexical,
+        settings=loose,
+        article_text=assistant._article_texts(results),
+        extra_terms=standalone.carried,
+        multilingual=assistant.store.multilingual,
+        languages=tuple(assistant.settings.retrieval.languages),
+    )[1]
 
 
 def signals(assistant: Assistant, items: list[QAItem]) -> list[dict]:
     """Every scored candidate sentence per question, thresholds off."""
-    loose = assistant.settings.answer.model_copy(
-        update={"min_coverage": 0.0, "min_similarity": -1.0, "min_answerability": -1.0}
-    )
-    out = []
-    for it in items:
-        standalone = condense(it.question, None)
-        results = assistant.retriever.retrieve(standalone.query)
-        _, scored = select_evidence(
-            it.question,
-            results,
-            embedder=assistant.embedder,
-            lexical=assistant.retriever.lexical,
-            settings=loose,
-            article_text=assistant._article_texts(results),
-            extra_terms=standalone.carried,
-        )
-        out.append(
-            {
-                "answerable": it.answerable,
-                "cands": [(e.type_ok, e.coverage, e.similarity) for e in scored],
-            }
-        )
-    return out
+    return [
+        {
+            "answerable": it.answerable,
+            "cands": [
+                (e.type_ok, e.coverage, e.similarity) for e in scored(assistant, it.question)
+            ],
+        }
+        for it in items
+    ]
 
 
 def rates(rows: list[dict], cov: float, sim: float, total: float) -> tuple[float, float]:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from evals.calibrate import scored
 from evals.datasets import build_temp_index, load_sahel
 from evals.grading import QAItem, support_in
-from rag.answering.assistant import Assistant, condense
-from rag.answering.evidence import SIGNALS, select_evidence
+from rag.answering.assistant import Assistant
+from rag.answering.evidence import SIGNALS
 from rag.embeddings import get_embedder
 from rag.settings import Settings
 
@@ -35,28 +36,15 @@ FOLDS = 5
 
 def candidates(assistant: Assistant, items: list[QAItem]) -> list[dict]:
     """Per question: each candidate's signals and whether it holds the gold support."""
-    loose = assistant.settings.answer.model_copy(
-        update={"min_coverage": 0.0, "min_similarity": -1.0, "min_answerability": -1.0}
-    )
     out = []
     for it in items:
-        standalone = condense(it.question, None)
-        results = assistant.retriever.retrieve(standalone.query)
-        _, scored = select_evidence(
-            it.question,
-            results,
-            embedder=assistant.embedder,
-            lexical=assistant.retriever.lexical,
-            settings=loose,
-            article_text=assistant._article_texts(results),
-            extra_terms=standalone.carried,
-        )
+        found = scored(assistant, it.question)
         out.append(
             {
                 "id": it.id,
                 "answerable": it.answerable,
-                "x": [[e.signals[s] for s in SIGNALS] for e in scored],
-                "y": [bool(it.support) and support_in(it.support, e.text) for e in scored],
+                "x": [[e.signals[s] for s in SIGNALS] for e in found],
+                "y": [bool(it.support) and support_in(it.support, e.text) for e in found],
             }
         )
     return out
