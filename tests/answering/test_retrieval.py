@@ -80,7 +80,8 @@ class ScriptedStore:
     ) -> list[Hit]:
         self.searches.append((n, where))
         order = self.multilingual_dense if multilingual else self.dense
-        assert order is not None
+        if order is None:  # the retriever must not search a list this store does not keep
+            raise AssertionError(f"searched the {'multilingual' if multilingual else 'dense'} list")
         ids = [i for i in order if _passes(self.chunks[i], where)]
         return [Hit(self.chunks[i], 0.9 - 0.1 * r) for r, i in enumerate(ids[:n])]
 
