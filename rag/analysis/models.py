@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Hedge = Literal["exact", "at_least", "at_most", "about", "vague"]
 Precision = Literal["day", "week", "month", "year"]
@@ -65,7 +65,9 @@ class SentenceClaim(BaseModel):
 
 
 class QuestionAnalysis(BaseModel):
-    """What a question asks for."""
+    """What a question asks for (frozen: ``analyse_question`` shares one per question)."""
+
+    model_config = ConfigDict(frozen=True)
 
     question: str
     language: Literal["en", "fr"]

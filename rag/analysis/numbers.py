@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 from text_to_num import text2num
 
 from rag.analysis.models import Figure, Hedge
@@ -232,19 +232,24 @@ def figures(doc: Doc, language: str, *, skip: set[int], offset: int = 0) -> list
             hedge, value = "vague", None  # "several hundred", "hundreds of", "des milliers"
         elif plural_scale and span.text.lower().endswith("s") and language == "en":
             hedge, value = "vague", None
-        counts, lemma, *_ = _counted(doc, i, j, language)
-        found.append(
-            Figure(
-                text=span.text,
-                start=offset + span.start_char,
-                end=offset + span.end_char,
-                value=value,
-                hedge=hedge,
-                counts=counts,
-                counts_lemma=lemma,
-            )
-        )
+        found.append(_figure(span, value, hedge, _counted(doc, i, j, language), offset))
     return sorted(found, key=lambda f: f.start)
+
+
+def _figure(
+    span: Span, value: float | None, hedge: Hedge, counted: tuple[str, str, int, int], offset: int
+) -> Figure:
+    """The figure ``span`` states, with what it counts (from :func:`_counted`)."""
+    counts, lemma, *_ = counted
+    return Figure(
+        text=span.text,
+        start=offset + span.start_char,
+        end=offset + span.end_char,
+        value=value,
+        hedge=hedge,
+        counts=counts,
+        counts_lemma=lemma,
+    )
 
 
 def _add_approximate(found: list[Figure], doc: Doc, tok: Token, language: str, offset: int) -> None:
@@ -255,16 +260,5 @@ def _add_approximate(found: list[Figure], doc: Doc, tok: Token, language: str, o
     hedge: Hedge = "vague" if plural else _hedge(doc, start.i, language)
     value = None if hedge == "vague" else APPROXIMATE[language][tok.lemma_.lower()]
     hedge = "about" if hedge == "exact" else hedge
-    counts, lemma, *_ = _counted(doc, tok.i, tok.i + 1, language)
     span = doc[start.i : tok.i + 1]
-    found.append(
-        Figure(
-            text=span.text,
-            start=offset + span.start_char,
-            end=offset + span.end_char,
-            value=value,
-            hedge=hedge,
-            counts=counts,
-            counts_lemma=lemma,
-        )
-    )
+    found.append(_figure(span, value, hedge, _counted(doc, tok.i, tok.i + 1, language), offset))

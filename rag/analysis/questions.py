@@ -177,8 +177,12 @@ def _phrase(noun: Token) -> str:
     return noun.doc[start:end].text
 
 
+@lru_cache(maxsize=256)
 def analyse_question(question: str) -> QuestionAnalysis:
-    """What ``question`` asks for (English or French)."""
+    """What ``question`` asks for (English or French).
+
+    Cached: evidence selection, the lead and composition all ask it of the same question.
+    """
     language = detect_language(question)
     doc = pipeline(language)(question)
     kind = _kind(doc, language)
