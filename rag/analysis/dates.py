@@ -35,7 +35,13 @@ def _names(language: str) -> _Names:
     """Month, weekday and relative-day names of ``language``, from dateparser's locale data."""
     info = default_loader.get_locale(language).info
     # Short forms ("mar", "sun", "lu") and "sept" (seven in French) are too ambiguous in prose.
-    months = frozenset(n.lower() for k in _MONTHS for n in info[k] if len(n) >= 4 and n != "sept")
+    # The full name is the longest form ("may", "mai" are only three letters).
+    months = frozenset(
+        n.lower()
+        for k in _MONTHS
+        for n in info[k]
+        if (len(n) >= 4 or n == max(info[k], key=len)) and n != "sept"
+    )
     # ... but "Oct." with its full stop is a month
     months |= frozenset(n.lower() + "." for k in _MONTHS for n in info[k] if len(n) >= 3)
     weekdays = {n.lower(): i for i, k in enumerate(_WEEKDAYS) for n in info[k] if len(n) >= 4}

@@ -1,0 +1,188 @@
+"""Time in a question: the period it asks about, resolved against an "as of" date.
+
+"this week", "last month", "la semaine dernière", "in July 2024", "since the coup in 2021",
+"between March and May 2024", "in the past ten days" become a date range; "latest",
+"current", "le dernier bilan" ask for the newest report, "first", "initially" for the oldest;
+"timeline of", "what happened", "chronologie" ask for dated events in order; "how has ...
+changed", "revised" for a figure's history. Dates are found and resolved by the same code as
+the articles' dates (:func:`rag.analysis.dates.dates`, on ``dateparser``'s locale data).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.analysis.models import DateMention
+
+Order = Literal["newest", "oldest", ""]
+
+_NEWEST = re.compile(
+    r"\b(latest|most recent|newest|current(ly)?|now|so far|to date|as of|still|up to date|"
+    r"dernier|derni[eè]re|derniers|derni[eè]res|plus r[ée]cent[es]*|actuel(le)?(ment)?|"
+    r"[àa] ce jour|jusqu'?[àa] pr[ée]sent|jusqu'ici|d[ée]sormais|maintenant|encore)\b",
+    re.I,
+)
+_OLDEST = re.compile(
+    r"\b(first|initial(ly)?|original(ly)?|earliest|at first|"
+    r"premier|premi[eè]re|initial(e|ement)?|au d[ée]part|d'abord)\b",
+    re.I,
+)
+# "la semaine dernière" / "le dernier bilan": "dernier" in a relative date is not recency
+_LAST_PERIOD = re.compile(
+    r"\b(la semaine|le mois|l'ann[ée]e|ces|les)\s+(derni[eè]re?s?|pass[ée]e?s?)\b|"
+    r"\bderni[eè]re?s?\s+(semaines?|jours|mois|heures)\b",
+    re.I,
+)
+_TIMELINE = re.compile(
+    r"\b(timeline|chronolog\w*|sequence of events|what (has |have )?happened|"
+    r"what (were|are) the (main |key )?(events|developments)|how did .{3,60} unfold|"
+    r"que s'est-il pass[ée]|qu'est-il arriv[ée]|quels? (ont été|sont) les (principaux )?"
+    r"([ée]v[ée]nements|faits)|d[ée]roul[ée]|step by step|[ée]tape par [ée]tape)\b",
+    re.I,
+)
+_REVISION = re.compile(
+    r"\b(chang(e|ed|ing)|revis(e|ed|ion|ions)|evolv(e|ed)|updat(e|ed)|ris(e|en)|rose|"
+    r"grew|gone up|went up|fell|dropped|corrected|[ée]volu[ée]?|a [ée]volu|r[ée]vis[ée]s?|"
+    r"alourdi|chang[ée]|modifi[ée])\b",
+    re.I,
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 3,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dix": 10,
+    "quelques": 3, "plusieurs": 3,
+}  # fmt: skip
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_UNITS_FR = {"jour": "day", "semaine": "week", "mois": "month", "an": "year", "année": "year"}
+_PAST_N = re.compile(
+    r"\b(?:in |over |during )?(?:the )?(?:(?:past|recent)\s+(?P<n>\d+|[a-z]+)?|"
+    r"(?:last|previous)\s+(?P<n2>\d+|[a-z]+))\s*(?P<unit>day|week|month|year)s?\b"
+    r"|\b(?:ces|les|au cours des)\s+(?P<nf>\d+|[a-zé]+)?\s*derni(?:er|ère)s\s+"
+    r"(?P<unitf>jours|semaines|mois|années|ans)\b",
+    re.I,
+)
+_RECENT_DAYS = re.compile(r"\b(recent days|these days|ces derniers temps)\b", re.I)
+_SINCE = r"\b(since|after|following|depuis|apr[eè]s)\b"
+_UNTIL = r"\b(before|until|till|up to|by|prior to|avant|jusqu'(?:au|à|a|en))\b"
+_BETWEEN = r"\b(between|from|entre|du|de)\b"
+_AND = r"\b(and|to|until|through|et|au|à|a)\b"
+
+
+class TimeFrame(BaseModel):
+    """The period a question asks about (``start``..``end``, inclusive), as of ``as_of``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: date
+    start: date | None = Field(None, description="First day asked about (None: open).")
+    end: date | None = Field(None, description="Last day asked about (None: open).")
+    text: str = Field("", description="The words the period was read from.")
+    relative: bool = Field(False, description="Counted back from as_of (this week, since X).")
+    order: Order = Field("", description="'newest' (latest, current), 'oldest' (first).")
+    timeline: bool = Field(False, description="Asks for dated events in order.")
+    revision: bool = Field(False, description="Asks how a figure or claim changed.")
+
+    @property
+    def window(self) -> bool:
+        """True when the question names a period."""
+        return self.start is not None or self.end is not None
+
+
+def _month_end(d: date) -> date:
+    return date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def span_of(mention: DateMention) -> tuple[date, date] | None:
+    """The days a resolved date mention covers: a day, a week, a month or a year."""
+    if not mention.iso:
+        return None
+    parts = [int(p) for p in mention.iso.split("-")]
+    if len(parts) == 1:
+        return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        return first, _month_end(first)
+    day = date(*parts)
+    if mention.precision == "week":
+        return day, day + timedelta(days=6)
+    if mention.precision == "month":
+        return day.replace(day=1), _month_end(day)
+    if mention.precision == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    return day, day
+
+
+def _count(word: str | None) -> int:
+    if not word:
+        return 1
+    return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
+
+
+def _window(
+    question: str, mentions: list[DateMention], as_of: date
+) -> tuple[date | None, date | None, str, bool]:
+    """(start, end, words, relative) of the period the question names, or Nones."""
+    m = _PAST_N.search(question)
+    if m:
+        n = _count(m["n"] or m["n2"] or m["nf"])
+        unit = m["unit"] or _UNITS_FR.get((m["unitf"] or "").rstrip("s"), "day")
+        if n:
+            return as_of - timedelta(days=n * _UNIT_DAYS[unit.lower()]), as_of, m[0].strip(), True
+    m = _RECENT_DAYS.search(question)
+    if m:
+        return as_of - timedelta(days=7), as_of, m[0], True
+    spans = [(d, s) for d in mentions if (s := span_of(d)) is not None]
+    if not spans:
+        return None, None, "", False
+    (first, (lo, hi)), last = spans[0], spans[-1]
+    before = question[: first.start]
+    relative = first.relative and not any(ch.isdigit() for ch in first.text)
+    words = question[first.start : last[0].end]
+    between = re.search(_BETWEEN + r"[^?]{0,12}$", before, re.I)
+    if len(spans) >= 2 and between and re.search(_AND, question[first.end : last[0].start], re.I):
+        hi2 = last[1][1]
+        while lo > hi2 and not re.search(r"\d{4}", first.text):  # "March and May 2024"
+            lo = lo.replace(year=lo.year - 1)
+        return lo, min(hi2, as_of), words, relative
+    since = re.search(_SINCE + r"[^?.;]{0,40}$", before, re.I)
+    if since:  # "since the coup in 2021": from the named date to as_of
+        return lo, as_of, before[since.start() :] + words, True
+    if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):
+        return None, min(hi, as_of), words, relative
+    if lo > as_of:
+        return None, None, "", False  # "next week": not a period the corpus can report on
+    return lo, min(hi, as_of), words, relative
+
+
+@lru_cache(maxsize=512)
+def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
+    """The period, order and shape (timeline, revision) ``question`` asks about."""
+    from rag.analysis.dates import dates
+    from rag.analysis.pipelines import pipeline
+    from rag.analysis.questions import detect_language
+
+    language = language or detect_language(question)
+    mentions, _ = dates(pipeline(language)(question), language, as_of)
+    start, end, words, relative = _window(question, mentions, as_of)
+    without_period = _LAST_PERIOD.sub(" ", question)
+    order: Order = ""
+    if _OLDEST.search(without_period):
+        order = "oldest"
+    elif _NEWEST.search(without_period):
+        order = "newest"
+    return TimeFrame(
+        as_of=as_of,
+        start=start,
+        end=end,
+        text=words,
+        relative=relative,
+        order=order,
+        timeline=bool(_TIMELINE.search(question)),
+        revision=bool(_REVISION.search(question)),
+    )
