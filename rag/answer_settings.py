@@ -108,6 +108,45 @@ class AnswerSettings(BaseModel):
         le=2.0,
         description="Weight of where the sentence starts in its article (0 top, 1 end).",
     )
+    weight_recency: float = Field(
+        0.3,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of how recent the sentence's article is among the candidates' (0 "
+        "oldest, 1 newest; reversed for 'first'/'initially'; times unasked_recency when the "
+        "question names no order): a later report revises an earlier one.",
+    )
+    unasked_recency: float = Field(
+        0.2,
+        ge=0.0,
+        le=1.0,
+        description="Share of the recency signal kept when the question asks for no order "
+        "('latest', 'first').",
+    )
+    weight_time_fit: float = Field(
+        0.2,
+        ge=-2.0,
+        le=2.0,
+        description="Weight of 'the sentence's own date falls in the period the question asks "
+        "about' (1; 0 without a date; -1 outside it, e.g. last week's attack recalled).",
+    )
+    # -- time (rag.analysis.timeframe) ------------------------------------------------------
+    time_aware: bool = Field(
+        True,
+        description="Read the period a question asks about ('this week', 'since July') and "
+        "its order ('latest'), keep to articles published by the as-of date, answer timelines "
+        "and revisions. False: time words are ordinary words (for comparison).",
+    )
+    time_grace_days: int = Field(
+        7,
+        ge=0,
+        le=365,
+        description="Articles published up to this many days after the asked period still "
+        "report on it (an attack on Sunday is reported on Monday); never past the as-of date.",
+    )
+    timeline_events: int = Field(
+        8, ge=2, le=30, description="Most dated events in a timeline answer."
+    )
     cross_language_shift: float = Field(
         0.7,
         ge=-1.0,

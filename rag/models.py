@@ -226,6 +226,8 @@ class Evidence(BaseModel):
         None, description="What the sentence asserts: speaker, figures, dates, names."
     )
     language: str = Field("", description="The sentence's language (its article's).")
+    source: str = Field("", description="Its article's outlet.")
+    published: str = Field("", description="Its article's publication date (YYYY-MM-DD or '').")
 
 
 class AnswerSentence(BaseModel):
@@ -235,6 +237,17 @@ class AnswerSentence(BaseModel):
     citations: list[int] = Field(default_factory=list)
     supported: bool = Field(description="Passed the support check against what it cites.")
     quoted: bool = Field(False, description="Verbatim evidence used instead of generated text.")
+
+
+class TimelineEvent(BaseModel):
+    """One line of a timeline answer: what happened when, and the passages that report it."""
+
+    date: str = Field(description="When it happened (YYYY-MM-DD, YYYY-MM or YYYY).")
+    reported: bool = Field(
+        False, description="True when the only date known is the report's publication date."
+    )
+    text: str = Field(description="The line as shown, without its [n] markers.")
+    citations: list[int] = Field(default_factory=list, description="Every source reporting it.")
 
 
 class Answer(BaseModel):
@@ -252,6 +265,12 @@ class Answer(BaseModel):
         description="Said to the reader beside the answer, e.g. 'the language model stopped; "
         "showing quoted evidence'.",
     )
+    timeline: list[TimelineEvent] = Field(
+        default_factory=list,
+        description="For 'timeline of' / 'what happened' questions: the events in date order "
+        "(``answer`` holds them as a Markdown list).",
+    )
+    as_of: str = Field("", description="The date the question was answered as of (YYYY-MM-DD).")
     seconds: float = 0.0
 
 

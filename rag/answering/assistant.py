@@ -11,21 +11,27 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
+from rag.analysis.timeframe import TimeFrame, question_time
 from rag.answering.compose import cite, compose
 from rag.answering.condense import History, condense
 from rag.answering.evidence import select_evidence
+from rag.answering.lead import format_date
 from rag.answering.llm import make_chat_model
 from rag.answering.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
 from rag.answering.retrieval import HybridRetriever, Retrieved
+from rag.answering.timeline import as_composed, finish, timeline, timeline_evidence
+from rag.answering.timing import as_of_date, period_filters
 from rag.embeddings import TextEncoder, get_embedder
 from rag.errors import LLMCrashedError
 from rag.index.store import Store
+from rag.language import question_language
 from rag.models import Answer, Evidence, Filters
 from rag.settings import Settings, get_settings
 
@@ -116,6 +122,7 @@ class Assistant:
         history: History | None = None,
         k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
+        as_of: str | date | None = None,
     ) -> Answer:
         """Answer ``question`` from the corpus with cited sentences, or refuse.
 
@@ -127,18 +134,19 @@ class Assistant:
                 follow-up ("and how many soldiers?") is made to stand alone from them.
             k: chunks to retrieve (default ``settings.retrieval.k``).
             filters: outlets and date range, as :class:`~rag.models.Filters` or a dict.
+            as_of: answer as of this date (YYYY-MM-DD; default today), see :func:`rag.ask`.
 
         Returns:
             The verified :class:`~rag.models.Answer` (see :func:`rag.ask`).
 
         Raises:
-            ValueError: the question is empty or ``filters`` is not valid.
+            ValueError: the question is empty, or ``filters`` or ``as_of`` is not valid.
             LLMError: the chat model cannot be created (a model that fails mid-answer does
                 not raise: the answer falls back to quotes and says so in ``notes``).
             ModelNotFoundError: the GGUF model file is missing.
         """
         answer: Answer | None = None
-        for item in self.ask_stream(question, history=history, k=k, filters=filters):
+        for item in self.ask_stream(question, history=history, k=k, filters=filters, as_of=as_of):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
@@ -151,6 +159,7 @@ class Assistant:
         history: History | None = None,
         k: int | None = None,
         filters: Filters | dict[str, Any] | None = None,
+        as_of: str | date | None = None,
     ) -> Iterator[str | Answer]:
         """Like :meth:`ask`, yielding the LLM's draft text as it grows, then the verified Answer.
 
@@ -162,9 +171,17 @@ class Assistant:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
+        day = as_of_date(as_of)
+        cfg = self.settings.answer
         standalone = condense(question, history)
         question = standalone.question
-        results = self.retriever.retrieve(standalone.query, k=k, filters=filters)
+        frame = question_time(question, day) if cfg.time_aware else None
+        searched = filters
+        if frame is not None:
+            searched = period_filters(filters, frame, cfg.time_grace_days)
+            if frame.timeline:  # events are spread over many articles
+                k = 2 * (k or self.settings.retrieval.k)
+        results = self.retriever.retrieve(standalone.query, k=k, filters=searched)
         texts = self._article_texts(results)
         selected, scored = select_evidence(
             question,
@@ -176,14 +193,33 @@ class Assistant:
             extra_terms=standalone.carried,
             multilingual=self.store.multilingual,
             languages=tuple(self.settings.retrieval.languages),
+            frame=frame,
         )
+        if frame is not None and frame.timeline:
+            events = timeline_evidence(scored, frame, cfg)
+            lines = timeline(
+                question,
+                events,
+                embedder=self.embedder,
+                settings=cfg,
+                language=question_language(question, tuple(self.settings.retrieval.languages)),
+            )
+            if lines:
+                answer = cite(question, as_composed(lines), events, results, self.store.carried_by)
+                answer = finish(answer, lines)
+                answer.standalone_question = standalone.query
+                answer.as_of = day.isoformat()
+                answer.seconds = round(time.perf_counter() - t0, 3)
+                yield answer
+                return
         if not selected:
             yield Answer(
                 question=question,
-                answer=REFUSAL,
+                answer=self._refusal(standalone.query, frame, filters, results),
                 refused=True,
-                evidence=scored[: self.settings.answer.refusal_evidence],
+                evidence=scored[: cfg.refusal_evidence],
                 standalone_question=standalone.query,
+                as_of=day.isoformat(),
                 seconds=round(time.perf_counter() - t0, 3),
             )
             return
@@ -194,15 +230,49 @@ class Assistant:
         if notes:  # the model failed mid-answer: its partial draft is dropped, quotes answer
             draft = ""
         sentences = compose(
-            question, draft, selected, embedder=self.embedder, settings=self.settings.answer
+            question, draft, selected, embedder=self.embedder, settings=cfg, frame=frame
         )
         answer = cite(question, sentences, selected, results, self.store.carried_by)
         answer.notes = notes
         answer.standalone_question = standalone.query
+        answer.as_of = day.isoformat()
         answer.seconds = round(time.perf_counter() - t0, 3)
         yield answer
 
     # -- steps --------------------------------------------------------------------------
+    def _refusal(
+        self,
+        query: str,
+        frame: TimeFrame | None,
+        filters: Filters | None,
+        results: list[Retrieved],
+    ) -> str:
+        """The refusal; for a period the corpus does not reach, what its newest report is.
+
+        "The sources in the corpus do not answer this. They do not cover this week (8 to 14
+        September 2025): the newest article on this is from 1 August 2024 (Sahel Wire)."
+        """
+        if frame is None or frame.start is None:
+            return REFUSAL
+        unbounded = frame.model_copy(update={"start": None, "end": None})
+        wider = self.retriever.retrieve(
+            query, filters=period_filters(filters, unbounded, self.settings.answer.time_grace_days)
+        )
+        dated = [r.chunk for r in wider if r.chunk.published]
+        if not dated:
+            return REFUSAL
+        newest = max(dated, key=lambda c: c.published)
+        if newest.published >= frame.start.isoformat() and results:
+            return REFUSAL
+        period = f"{format_date(frame.start.isoformat(), 'en')} to " + format_date(
+            (frame.end or frame.as_of).isoformat(), "en"
+        )
+        asked = f"“{frame.text}” ({period})" if frame.text else period
+        return (
+            f"{REFUSAL} They do not cover {asked}: the newest article on this is from "
+            f"{format_date(newest.published, 'en')} ({newest.source or newest.title})."
+        )
+
     def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:
         out: dict[str, str] = {}
         for r in results:
@@ -254,6 +324,7 @@ def ask(
     k: int | None = None,
     filters: Filters | dict[str, Any] | None = None,
     settings: Settings | None = None,
+    as_of: str | date | None = None,
 ) -> Answer:
     """Answer a question from the indexed corpus, every sentence cited, or refuse.
 
@@ -271,6 +342,9 @@ def ask(
         filters: outlets and date range, e.g.
             ``{"sources": ["Reuters"], "date_from": "2024-07-01", "date_to": "2024-08-31"}``.
         settings: settings to use (default: from the environment).
+        as_of: the date the question is asked on (YYYY-MM-DD or a date; default today).
+            Articles published after it are not used; "this week", "latest", "since July"
+            are read against it (``settings.answer.time_aware``).
 
     Returns:
         An :class:`~rag.models.Answer`. ``answer`` is the text with ``[n]`` markers;
@@ -310,4 +384,4 @@ def ask(
             print(ask("Who won the 2022 football World Cup?").answer)
             # The sources in the corpus do not answer this.
     """
-    return get_assistant(settings).ask(question, history=history, k=k, filters=filters)
+    return get_assistant(settings).ask(question, history=history, k=k, filters=filters, as_of=as_of)

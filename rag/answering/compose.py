@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from rag.analysis.timeframe import TimeFrame
 from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
-from rag.answering.lead import NO, denies, lead
+from rag.answering.lead import NO, denies, figure_lines, lead
 from rag.answering.retrieval import Retrieved
 from rag.answering.slots import counted_figures
 from rag.answering.verify import check_support, clause_spans
@@ -44,6 +45,7 @@ def compose(
     *,
     embedder: TextEncoder,
     settings: AnswerSettings,
+    frame: TimeFrame | None = None,
 ) -> list[Composed]:
     """The answer's sentences: a direct answer, the draft's verified ones, then quotes.
 
@@ -59,9 +61,13 @@ def compose(
 
     qa = analyse_question(question)
     out: list[Composed] = []
-    first = lead(qa, evidence)
-    if first is not None:
+    lines = figure_lines(qa, evidence, frame) if frame is not None else None
+    first = lead(qa, evidence) if lines is None else (lines[0][0], [i for _, x in lines for i in x])
+    if lines is not None:  # one line per figure, with its outlet and date, newest first
+        out += [Composed(text, idx, True, False) for text, idx in lines]
+    elif first is not None:
         out.append(Composed(first[0], first[1], True, False))
+    n_lead = len(out)
     min_sim = settings.min_support_similarity
     for s, e in split_sentences(draft):
         raw = draft[s:e]
@@ -85,14 +91,14 @@ def compose(
                 if not any(t == text for t, *_ in out):
                     out.append(Composed(text, idx, True, False))
                 break
-        if len(out) >= settings.max_generated_sentences + (first is not None):
+        if len(out) >= settings.max_generated_sentences + n_lead:
             break
     # every evidence the answer needs must be represented; quote what the draft left out
     need = needed(question, evidence)
     if first is not None and qa.kind == "number":
         need = first[1]  # the figures the lead states; other figures do not bear on it
     # the lead states the fact; the evidence it rests on is still quoted after it
-    cited_now = {i for _, idx, *_ in out[first is not None :] for i in idx}
+    cited_now = {i for _, idx, *_ in out[n_lead:] for i in idx}
     for i in need:
         if i not in cited_now:
             quoted = quote(question, evidence[i].text, settings.quote_max_words)

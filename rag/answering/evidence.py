@@ -14,8 +14,10 @@ from typing import Literal
 
 import numpy as np
 
+from rag.analysis.timeframe import TimeFrame
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import sentence_claims, slot_fit, source_fit
+from rag.answering.timing import recency, time_fit
 from rag.answering.verify import clauses
 from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
@@ -209,6 +211,7 @@ def select_evidence(
     extra_terms: list[str] | None = None,
     multilingual: DualEncoder | None = None,
     languages: tuple[str, ...] = ("en", "fr"),
+    frame: TimeFrame | None = None,
 ) -> tuple[list[Evidence], list[Evidence]]:
     """(selected evidence, all scored candidates). Selected is empty when nothing answers.
 
@@ -218,7 +221,9 @@ def select_evidence(
     ``min_coverage``, ``min_similarity`` and ``min_answerability``; the best of those is
     selected, with up to ``max_evidence`` others within ``evidence_margin`` of it (every
     figure for "how many") that do not overlap it. A sentence in another language than the
-    question's is compared with ``multilingual`` instead (:func:`cross_language`).
+    question's is compared with ``multilingual`` instead (:func:`cross_language`). With a
+    time ``frame`` (:mod:`rag.answering.timing`), newer reports and sentences dated in the asked
+    period rank higher.
     """
     cands = _candidates(results, article_text or {})
     if not cands:
@@ -246,7 +251,8 @@ def select_evidence(
     floors = cross_language(question, cands, sims, multilingual, languages, settings)
     scored: list[Evidence] = []
     claims = sentence_claims([(c.chunk, c.start, c.end, c.text) for c in cands])
-    for cand, sim, claim, floor in zip(cands, sims, claims, floors, strict=True):
+    recent = recency([c.chunk.published for c in cands], frame, settings.unasked_recency)
+    for cand, sim, claim, floor, new in zip(cands, sims, claims, floors, recent, strict=True):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
         ok = slot > 0
         signals = {
@@ -260,6 +266,8 @@ def select_evidence(
             "source_fit": source_fit(qa, claim),
             "lead": float(cand.position == 0.0),
             "position": cand.position,
+            "recency": new,
+            "time_fit": time_fit(claim, frame),
         }
         scored.append(
             Evidence(
@@ -275,6 +283,8 @@ def select_evidence(
                 signals={k: round(v, 4) for k, v in signals.items()},
                 claim=claim,
                 language=cand.chunk.language,
+                source=cand.chunk.source,
+                published=cand.chunk.published,
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
@@ -347,6 +357,8 @@ SIGNALS = (
     "source_fit",
     "lead",
     "position",
+    "recency",
+    "time_fit",
 )
 """What an evidence sentence is scored on (``Evidence.signals``); each has a ``weight_*``."""
 

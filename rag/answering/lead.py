@@ -21,7 +21,9 @@ from rag.analysis.models import (
     SentenceClaim,
     Speaker,
 )
+from rag.analysis.timeframe import TimeFrame
 from rag.answering.slots import counted_figures, fillers, fold, is_source
+from rag.answering.timing import event_dates
 from rag.answering.verify import clause_spans
 from rag.models import Evidence
 
@@ -36,7 +38,6 @@ MONTHS = {
     "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
     "décembre".split(),
 }
-_DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
 
 
 def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]] | None:
@@ -153,6 +154,57 @@ def _figures(
     lang: str,
     evidence_language: list[str],
 ) -> tuple[str, list[int]] | None:
+    parts = _figure_parts(qa, claims, lang, evidence_language)
+    if not parts:
+        return None
+    used = list(dict.fromkeys(i for _, i in parts))
+    text = "; ".join(t for t, _ in parts)
+    return text[:1].upper() + text[1:], used
+
+
+EARLIER = {"en": "Earlier", "fr": "Auparavant"}
+
+
+def figure_lines(
+    qa: QuestionAnalysis, evidence: list[Evidence], frame: TimeFrame
+) -> list[tuple[str, list[int]]] | None:
+    """One line per reported figure, with its outlet and date, the newest report first.
+
+    For a number question whose figures come from two or more reports: "At least 21 soldiers,
+    according to the army (Le Courrier du Sahel, 19 March 2024)", then "Earlier: 9 soldiers,
+    according to the army (Sahel Wire, 15 March 2024)". The oldest first when the question asks
+    for the first figure. None when there are fewer than two figures.
+    """
+    if qa.kind != "number":
+        return None
+    lang = qa.language if qa.language in ACCORDING_TO else "en"
+    claims = [(i, e.claim) for i, e in enumerate(evidence) if e.claim is not None]
+    parts = _figure_parts(qa, claims, lang, [e.language for e in evidence])
+    if len(parts) < 2:
+        return None
+    dates = {evidence[i].published for _, i in parts}
+    if len(dates) > 1:  # stable: the same day's figures stay in score order
+        parts.sort(key=lambda p: evidence[p[1]].published, reverse=frame.order != "oldest")
+    lines = []
+    for n, (text, i) in enumerate(parts):
+        ev = evidence[i]
+        where = ", ".join(
+            x for x in (ev.source, format_date(ev.published, lang) if ev.published else "") if x
+        )
+        line = f"{text} ({where})" if where else text
+        if n and len(dates) > 1 and ev.published != evidence[parts[0][1]].published:
+            line = f"{EARLIER[lang]}: {line}"
+        lines.append((line[:1].upper() + line[1:], [i]))
+    return lines
+
+
+def _figure_parts(
+    qa: QuestionAnalysis,
+    claims: list[tuple[int, SentenceClaim]],
+    lang: str,
+    evidence_language: list[str],
+) -> list[tuple[str, int]]:
+    """(figure with who states it, evidence index) for each distinct figure that fills the slot."""
     parts: list[tuple[str, int, bool]] = []  # (text, evidence, said by the asked source)
     seen: set[tuple[float | None, str]] = set()
     for i, claim in claims:
@@ -172,25 +224,7 @@ def _figures(
             parts.append((_attributed(_figure_text(f, lang), who, lang), i, is_source(qa, who)))
     if any(by_source for *_, by_source in parts):  # "what did the rebels say": theirs only
         parts = [p for p in parts if p[2]]
-    if not parts:
-        return None
-    used = list(dict.fromkeys(i for _, i, _ in parts))
-    text = "; ".join(t for t, *_ in parts)
-    return text[:1].upper() + text[1:], used
-
-
-def _event_dates(claim: SentenceClaim) -> list[DateMention]:
-    """The claim's resolved dates, without a wire dateline's ("BAMAKO, March 15 (Agency) -")."""
-    dash = min(
-        (
-            p
-            for p in (claim.text.find(" - "), claim.text.find(" – "), claim.text.find(" — "))
-            if p >= 0
-        ),
-        default=-1,
-    )
-    cut = claim.start + dash if 0 <= dash <= _DATELINE_CHARS else claim.start
-    return [d for d in claim.dates if d.iso and d.start >= cut]
+    return [(t, i) for t, i, _ in parts]
 
 
 def format_date(iso: str, lang: str) -> str:
@@ -218,7 +252,7 @@ def _date(
     claims: list[tuple[int, SentenceClaim]], lang: str, language: str, plural: bool = False
 ) -> tuple[str, list[int]] | None:
     i, claim = claims[0]
-    found = _event_dates(claim)
+    found = event_dates(claim)
     if not found:
         return None
     shown = ", ".join(dict.fromkeys(_shown_date(d, lang) for d in found[: 3 if plural else 1]))

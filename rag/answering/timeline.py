@@ -1,0 +1,98 @@
+"""Timeline answers: dated events in order, each one sentence with every source reporting it.
+
+For "timeline of …", "what happened …", "chronologie …": the candidate sentences that bear on
+the question (the same coverage and similarity floors as any evidence, and, when the question
+names a period, not dated outside it) are dated by what they report (their own resolved date,
+else their article's publication date), merged when two sources report the same thing on the
+same date, and listed oldest first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rag.analysis.timeframe import TimeFrame
+from rag.answering.compose import Composed, quote
+from rag.answering.lead import format_date
+from rag.answering.timing import event_date
+from rag.embeddings import TextEncoder
+from rag.models import Answer, Evidence, TimelineEvent
+from rag.settings import AnswerSettings
+
+SAME_EVENT = 0.75
+"""Cosine of two same-day sentences above which they report one event (merged, both cited)."""
+REPORTED = {"en": "reported", "fr": "date de l'article"}
+
+
+def timeline_evidence(
+    scored: list[Evidence], frame: TimeFrame, settings: AnswerSettings
+) -> list[Evidence]:
+    """The best-scored candidates that can stand as events (up to ``timeline_events`` * 2)."""
+    out: list[Evidence] = []
+    for e in scored:  # best first
+        if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
+            continue
+        if e.coverage + e.similarity < settings.min_answerability - settings.evidence_margin:
+            continue
+        if frame.window and e.signals.get("time_fit", 0.0) < 0:
+            continue  # dated outside the asked period: recalled, not what happened then
+        if any(e.doc_id == o.doc_id and e.start < o.end and o.start < e.end for o in out):
+            continue
+        out.append(e)
+        if len(out) >= settings.timeline_events * 2:
+            break
+    return out
+
+
+def timeline(
+    question: str,
+    evidence: list[Evidence],
+    *,
+    embedder: TextEncoder,
+    settings: AnswerSettings,
+    language: str,
+) -> list[tuple[str, bool, str, list[int]]]:
+    """(date, reported-only, line, evidence indexes) for each event, oldest first."""
+    if not evidence:
+        return []
+    lang = language if language in REPORTED else "en"
+    vecs = np.asarray(embedder.encode([e.text for e in evidence]))
+    events: list[tuple[str, bool, list[int]]] = []
+    for i, e in enumerate(evidence):
+        day, reported = event_date(e.claim, e.published)
+        same = next(
+            (
+                ev
+                for ev in events
+                if ev[0] == day and max(float(vecs[i] @ vecs[j]) for j in ev[2]) >= SAME_EVENT
+            ),
+            None,
+        )
+        if same is not None:
+            same[2].append(i)
+        elif len(events) < settings.timeline_events:
+            events.append((day, reported, [i]))
+    events.sort(key=lambda ev: (ev[0] or "9999", min(ev[2])))
+    out = []
+    for day, reported, idx in events:
+        shown = format_date(day, lang) if day else "?"
+        if reported:
+            shown += f" ({REPORTED[lang]})"
+        text = quote(question, evidence[idx[0]].text, settings.quote_max_words)
+        out.append((day, reported, f"{shown}: “{text}”", idx))
+    return out
+
+
+def as_composed(lines: list[tuple[str, bool, str, list[int]]]) -> list[Composed]:
+    """The timeline's lines as answer sentences (verbatim quotes, cited)."""
+    return [Composed(text, idx, True, True) for _, _, text, idx in lines]
+
+
+def finish(answer: Answer, lines: list[tuple[str, bool, str, list[int]]]) -> Answer:
+    """Set ``answer.timeline`` and write ``answer.answer`` as a Markdown list of the lines."""
+    rows = []
+    for (day, reported, _, _), s in zip(lines, answer.sentences, strict=True):
+        rows.append(TimelineEvent(date=day, reported=reported, text=s.text, citations=s.citations))
+    answer.timeline = rows
+    answer.answer = "\n".join(f"- {r.text} {''.join(f'[{n}]' for n in r.citations)}" for r in rows)
+    return answer

@@ -1,0 +1,118 @@
+"""Time in answering: the as-of date, the period asked about as a filter, recency, event dates.
+
+A question is answered as of a date (today unless the caller gives one): articles published
+after it do not exist for the question. The period it names ("this week", "in July 2024") keeps
+retrieval to articles published in it or up to ``time_grace_days`` after (a Sunday attack is
+reported on Monday), never past the as-of date. Within what is retrieved, a newer report ranks
+above an older one (``recency``), and a sentence whose own date lies outside the period ranks
+below one inside it (``time_fit``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rag.analysis.models import DateMention, SentenceClaim
+from rag.analysis.timeframe import TimeFrame, span_of
+from rag.models import Filters, published_int
+
+_DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
+
+
+def as_of_date(as_of: str | date | None) -> date:
+    """The as-of date: ``as_of`` (a date or YYYY-MM-DD) or today.
+
+    Raises:
+        ValueError: ``as_of`` is not a YYYY-MM-DD date.
+    """
+    if as_of is None or as_of == "":
+        return date.today()
+    if isinstance(as_of, date):
+        return as_of
+    try:
+        return date.fromisoformat(as_of.strip())
+    except ValueError:
+        raise ValueError(f"as_of must be a date as YYYY-MM-DD, got {as_of!r}") from None
+
+
+def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -> Filters:
+    """``filters`` narrowed to articles published in the asked period (plus grace) by as-of."""
+    base = filters or Filters()
+    hi = frame.as_of
+    if frame.end is not None:
+        hi = min(hi, frame.end + timedelta(days=grace_days))
+    lo = frame.start
+    if base.date_to:
+        hi = min(hi, date.fromisoformat(base.date_to))
+    if base.date_from:
+        given = date.fromisoformat(base.date_from)
+        lo = max(lo, given) if lo else given
+    return base.model_copy(
+        update={"date_from": lo.isoformat() if lo else None, "date_to": hi.isoformat()}
+    )
+
+
+def event_dates(claim: SentenceClaim) -> list[DateMention]:
+    """The claim's resolved dates, without a wire dateline's ("BAMAKO, March 15 (Agency) -")."""
+    dash = min(
+        (
+            p
+            for p in (claim.text.find(" - "), claim.text.find(" – "), claim.text.find(" — "))
+            if p >= 0
+        ),
+        default=-1,
+    )
+    cut = claim.start + dash if 0 <= dash <= _DATELINE_CHARS else claim.start
+    return [d for d in claim.dates if d.iso and d.start >= cut]
+
+
+def time_fit(claim: SentenceClaim | None, frame: TimeFrame | None) -> float:
+    """1: the sentence's own date lies in the asked period; -1: only outside it; 0: no date."""
+    if frame is None or not frame.window or claim is None:
+        return 0.0
+    lo = frame.start or date.min
+    hi = frame.end or frame.as_of
+    verdicts = []
+    for d in event_dates(claim):
+        span = span_of(d)
+        if span is not None:
+            verdicts.append(span[0] <= hi and lo <= span[1])
+    if not verdicts:
+        return 0.0
+    return 1.0 if any(verdicts) else -1.0
+
+
+def recency(published: list[str], frame: TimeFrame | None, unasked: float) -> list[float]:
+    """Each article's place among these dates: 0 the oldest, 1 the newest (0.5 undated).
+
+    Reversed when the question asks for the first report; scaled by ``unasked`` when it asks
+    for no order. All 0 without a frame (time handling off).
+    """
+    if frame is None:
+        return [0.0] * len(published)
+    days = [published_int(p) for p in published]
+    known = sorted({d for d in days if d})
+    if len(known) < 2:
+        return [0.0] * len(published)
+    rank = {d: i / (len(known) - 1) for i, d in enumerate(known)}
+    out = []
+    for d in days:
+        r = rank.get(d, 0.5)
+        if frame.order == "oldest":
+            r = 1.0 - r
+        out.append(r if frame.order else r * unasked)
+    return out
+
+
+def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
+    """(ISO date of what the sentence reports, True when it is only the publication date).
+
+    The sentence's first resolved date not after its publication (a plan for next month is not
+    when something happened); else the publication date.
+    """
+    if claim is not None:
+        for d in event_dates(claim):
+            span = span_of(d)
+            if d.iso and span and (not published or span[0].isoformat() <= published):
+                return d.iso, False
+    return published, True
