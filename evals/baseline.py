@@ -95,8 +95,11 @@ class NaiveRAG:
             for i, d in enumerate(self.vectorstore.similarity_search(question, k=k))
         ]
 
-    def ask(self, question: str) -> Answer:
-        """Answer with the stuff chain; sources are the retrieved chunks."""
+    def ask(self, question: str, as_of: str = "") -> Answer:
+        """Answer with the stuff chain; sources are the retrieved chunks.
+
+        ``as_of`` is unused: the textbook pipeline has no notion of time.
+        """
         t0 = time.perf_counter()
         docs = self.vectorstore.similarity_search(question, k=self.k)
         context = "\n\n".join(d.page_content for d in docs)

@@ -48,6 +48,18 @@ def build_parser(prog: str = "python -m evals") -> argparse.ArgumentParser:
         default="test",
         help="Sahel questions to use (default: test; tune on dev only)",
     )
+    p.add_argument(
+        "--questions",
+        default="questions.jsonl",
+        metavar="FILE",
+        help="the benchmark's question file, in its folder (default questions.jsonl; "
+        "time_questions.jsonl: the questions asked as of a date)",
+    )
+    p.add_argument(
+        "--time-off",
+        action="store_true",
+        help="answer with time handling off (as-of dates and periods ignored), for comparison",
+    )
     p.add_argument("--baseline", choices=["naive"], help="also run the textbook LangChain pipeline")
     p.add_argument(
         "--limit",
@@ -86,9 +98,15 @@ def _assistant(args: argparse.Namespace) -> Iterator[tuple[Assistant, list[QAIte
     if args.sahel:
         from evals.datasets import build_temp_index, load_sahel
 
-        articles, items = load_sahel(args.sahel, args.split, limit=args.limit)
+        articles, items = load_sahel(
+            args.sahel, args.split, limit=args.limit, questions=args.questions
+        )
         with build_temp_index(articles, progress=not args.json, prefix="rag-sahel-") as index:
-            yield Assistant(index.settings, embedder=index.embedder, use_llm=not args.no_llm), items
+            settings = index.settings
+            if args.time_off:
+                answer = settings.answer.model_copy(update={"time_aware": False})
+                settings = settings.model_copy(update={"answer": answer})
+            yield Assistant(settings, embedder=index.embedder, use_llm=not args.no_llm), items
         return
 
     if args.clapnq:
@@ -134,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
             reports: list[Report] = [
                 evaluate(
                     items,
-                    lambda q: assistant.ask(q),
+                    assistant.ask,
                     retrieve_fn=lambda q: [r.chunk for r in assistant.retriever.retrieve(q, k=10)],
                     progress=progress,
                 )

@@ -102,7 +102,11 @@ def _spread(items: list[QAItem]) -> list[QAItem]:
 
 
 def load_sahel(
-    folder: str | Path, split: str = "test", *, limit: int | None = None
+    folder: str | Path,
+    split: str = "test",
+    *,
+    limit: int | None = None,
+    questions: str = "questions.jsonl",
 ) -> tuple[list[Article], list[QAItem]]:
     """(every article, the questions of ``split``: dev, test or all).
 
@@ -114,16 +118,17 @@ def load_sahel(
     from ingest.loaders import load_file
 
     folder = Path(folder)
-    questions = folder / "questions.jsonl"
-    if not questions.is_file() or not (folder / "articles").is_dir():
+    name = questions
+    questions_path = folder / name
+    if not questions_path.is_file() or not (folder / "articles").is_dir():
         raise FileNotFoundError(
-            f"{folder} has no questions.jsonl and articles/: point --sahel at evals/data/sahel"
+            f"{folder} has no {name} and articles/: point --sahel at evals/data/sahel"
         )
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     articles = {p.stem: load_file(p) for p in sorted((folder / "articles").glob("*.md"))}
     items: list[QAItem] = []
-    for n, line in enumerate(questions.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(questions_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         rec = json.loads(line)
@@ -132,7 +137,7 @@ def load_sahel(
         stems = rec.get("doc_ids") or []
         missing = [d for d in stems if d not in articles]
         if missing:
-            raise ValueError(f"{questions}:{n}: no article {', '.join(missing)} in articles/")
+            raise ValueError(f"{questions_path}:{n}: no article {', '.join(missing)} in articles/")
         gold = [articles[d] for d in stems]
         support = fold(rec.get("support") or "")
         holder = next(

@@ -27,6 +27,14 @@ MIN_OVERLAP_WORDS = 4
 MIN_TERM_RECALL = 0.5
 
 
+class GoldEvent(BaseModel):
+    """One event a timeline answer must list, in this order."""
+
+    date: str
+    any: list[str] = Field(default_factory=list)
+    doc_ids: list[str] = Field(default_factory=list)
+
+
 class QAItem(BaseModel):
     """One evaluation question."""
 
@@ -44,6 +52,14 @@ class QAItem(BaseModel):
     split: str = ""
     as_of: str = ""
     reference: str = Field("", description="Long-form gold answer (ClapNQ's gold sentence).")
+    first: list[str] = Field(
+        default_factory=list,
+        description="Revision questions: one of these (the latest figure) opens the answer.",
+    )
+    events: list[GoldEvent] = Field(
+        default_factory=list, description="Timeline questions: the events, in date order."
+    )
+    newest: str = Field("", description="Coverage questions: the newest relevant article's date.")
 
     @property
     def gold_docs(self) -> set[str]:
@@ -123,9 +139,44 @@ def support_in(support: str, sentence: str) -> bool:
     return run >= MIN_OVERLAP_WORDS and run >= MIN_OVERLAP_SHARE * len(sw)
 
 
+def _holds_any(strings: list[str], text: str) -> bool:
+    norm = normalise(text)
+    return any(contains(norm, normalise(s)) for s in strings)
+
+
+def timeline_lines(answer: Answer) -> list[tuple[str, list[int]]]:
+    """The answer's lines (a timeline's events, else its sentences) with their citations."""
+    if answer.timeline:
+        return [(e.text, list(e.citations)) for e in answer.timeline]
+    return [(s.text, list(s.citations)) for s in answer.sentences]
+
+
+def timeline_order(item: QAItem, answer: Answer) -> list[int] | None:
+    """For each gold event, the first answer line holding it; None when one is missing."""
+    lines = timeline_lines(answer)
+    found = []
+    for event in item.events:
+        at = next((i for i, (text, _) in enumerate(lines) if _holds_any(event.any, text)), None)
+        if at is None:
+            return None
+        found.append(at)
+    return found
+
+
 def is_correct(item: QAItem, answer: Answer) -> bool:
-    """Not refused, and the first sentence holds the gold answer."""
-    return not answer.refused and holds_gold(item, first_sentence(answer)[0])
+    """Not refused, and the first sentence holds the gold answer.
+
+    A timeline (``events``) instead lists every gold event, in date order. A revision
+    (``first``) opens with the latest figure and states every figure of ``all``.
+    """
+    if answer.refused:
+        return False
+    if item.events:
+        at = timeline_order(item, answer)
+        return at is not None and at == sorted(at)
+    if item.first:
+        return _holds_any(item.first, first_sentence(answer)[0]) and holds_gold(item, answer.answer)
+    return holds_gold(item, first_sentence(answer)[0])
 
 
 def correct_anywhere(item: QAItem, answer: Answer) -> bool:
@@ -134,10 +185,29 @@ def correct_anywhere(item: QAItem, answer: Answer) -> bool:
 
 
 def is_cited(item: QAItem, answer: Answer) -> bool:
-    """Not refused, and a citation of the first sentence cites a sentence holding the support."""
-    if answer.refused or not item.support:
+    """Not refused, and a citation of the first sentence cites a sentence holding the support.
+
+    A timeline: every line is cited, and each gold event's line cites a sentence holding it.
+    """
+    if answer.refused:
         return False
     by_n = {c.n: c for c in answer.citations}
+    if item.events:
+        lines = timeline_lines(answer)
+        at = timeline_order(item, answer)
+        return (
+            at is not None
+            and all(cites for _, cites in lines)
+            and all(
+                any(
+                    (c := by_n.get(n)) is not None and _holds_any(event.any, c.sentence)
+                    for n in lines[i][1]
+                )
+                for event, i in zip(item.events, at, strict=True)
+            )
+        )
+    if not item.support:
+        return False
     return any(
         (c := by_n.get(n)) is not None and support_in(item.support, c.sentence)
         for n in first_sentence(answer)[1]

@@ -116,6 +116,7 @@ class Row:
     words: int = 0
     sentences_quoted: int = 0  # verbatim evidence rather than generated text
     notes: list[str] = field(default_factory=list)  # e.g. the LLM stopped: quotes answered
+    dated: bool = False  # answered, and every cited source has its publication date
 
 
 def grade(item: QAItem, answer: Answer, *, hit_rank: int | None = -1) -> Row:
@@ -144,6 +145,7 @@ def grade(item: QAItem, answer: Answer, *, hit_rank: int | None = -1) -> Row:
         words=words_in(answer.answer),
         sentences_quoted=sum(s.quoted for s in answer.sentences),
         notes=list(answer.notes),
+        dated=not answer.refused and all(c.published for c in answer.citations),
     )
 
 
@@ -201,6 +203,7 @@ def summarise(rows: list[Row], rate: Rate = bootstrap) -> dict[str, Any]:
         "sentences_with_citation": _ratio(sum(r.sentences_cited for r in rows), sent_total),
         "sentences_quoted": _ratio(sum(r.sentences_quoted for r in rows), sent_total),
         "answers_with_notes": sum(bool(r.notes) for r in rows),
+        "source_dates_shown": rate([r.dated for r in rows if not r.refused]),
         "median_words": statistics.median(words) if words else None,
         "median_seconds": statistics.median(secs) if secs else None,
         "p95_seconds": secs[min(len(secs) - 1, int(0.95 * len(secs)))] if secs else None,
@@ -237,7 +240,7 @@ class Report:
 
 def evaluate(
     items: list[QAItem],
-    ask_fn: Callable[[str], Answer],
+    ask_fn: Callable[..., Answer],
     *,
     name: str = "ours",
     retrieve_fn: Callable[[str], list[Chunk]] | None = None,
@@ -246,6 +249,8 @@ def evaluate(
     min_support_similarity: float | None = None,
 ) -> Report:
     """Run every question through ``ask_fn`` (and ``retrieve_fn``, top 10) and grade it.
+
+    A question with an ``as_of`` date is asked ``ask_fn(question, as_of=...)``.
 
     ``embedder`` and ``min_support_similarity`` are ignored (citations are judged against the
     gold, not by the pipeline's own support check); they are accepted for older callers.
@@ -256,7 +261,8 @@ def evaluate(
         hit_rank: int | None = -1  # -1: not measured
         if retrieve_fn is not None and item.answerable and (item.support or item.gold_docs):
             hit_rank = first_hit(item, retrieve_fn(item.question)[:10])
-        report.rows.append(grade(item, ask_fn(item.question), hit_rank=hit_rank))
+        answer = ask_fn(item.question, as_of=item.as_of) if item.as_of else ask_fn(item.question)
+        report.rows.append(grade(item, answer, hit_rank=hit_rank))
         if progress:
             progress(i + 1, len(items))
     return report
