@@ -14,7 +14,7 @@ from rag.errors import RagError
 def _cmd_ask(args: argparse.Namespace) -> int:
     from rag.answering.assistant import ask
 
-    answer = ask(args.question, k=args.k)
+    answer = ask(args.question, k=args.k, as_of=args.as_of)
     if args.json:
         print(answer.model_dump_json(indent=1))
         return 0
@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print the Answer model as JSON")
     p_ask.add_argument("-k", type=int, default=None, help="chunks to retrieve")
+    p_ask.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="answer as of this date: later articles unused, 'this week' is that week "
+        "(default today)",
+    )
     sub.add_parser(  # listed for --help; "eval ..." is handed over above, before parsing
         "eval",
         help="score the assistant on a QA JSONL file or ClapNQ ('python -m rag eval -h')",
@@ -80,6 +86,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return _cmd_ask(args)
-    except RagError as e:
+    except (RagError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

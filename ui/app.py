@@ -69,7 +69,7 @@ def build_demo(
     stream = stream_fn
     article_text = corpus.article_text if corpus else None
 
-    def respond(question, chat, sources, date_from, date_to):
+    def respond(question, chat, sources, date_from, date_to, as_of=""):
         chat = list(chat or [])
         question = (question or "").strip()
         if not question:
@@ -84,7 +84,8 @@ def build_demo(
         yield "", chat, gr.skip(), gr.skip(), gr.skip()
         try:
             filters = _filters(sources, date_from, date_to)
-            for item in stream(question, history=history, filters=filters):
+            when = (as_of or "").strip() or None
+            for item in stream(question, history=history, filters=filters, as_of=when):
                 if isinstance(item, Answer):
                     chat[-1] = {"role": "assistant", "content": answer_markdown(item)}
                     yield (
@@ -150,6 +151,10 @@ def build_demo(
                     with gr.Row():
                         date_from = gr.Textbox(label="From (YYYY-MM-DD)")
                         date_to = gr.Textbox(label="To (YYYY-MM-DD)")
+                    as_of = gr.Textbox(
+                        label="As of (YYYY-MM-DD): 'this week', 'latest' and later articles "
+                        "are read against this date (empty: today)"
+                    )
                 gr.Examples(EXAMPLES, inputs=question)
                 with gr.Accordion("Copy answer with references (Markdown)", open=False):
                     markdown = gr.Textbox(show_label=False, lines=6, buttons=["copy"])
@@ -161,7 +166,7 @@ def build_demo(
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources_panel = gr.HTML(sources_html(None), elem_id="sources")
-        inputs = [question, chatbot, sources, date_from, date_to]
+        inputs = [question, chatbot, sources, date_from, date_to, as_of]
         outputs = [question, chatbot, sources_panel, markdown, last_answer]
         send.click(respond, inputs, outputs, api_name="ask")
         question.submit(respond, inputs, outputs, api_visibility="private")

@@ -49,7 +49,21 @@ def answer_markdown(answer: Answer) -> str:
         flag = "" if s.supported else " ⚠ *not verified against its source*"
         parts.append(f"{_md_escape(s.text)} {marks}{flag}")
     notes = "".join(f"\n\n*({_md_escape(n)})*" for n in answer.notes)
-    return " ".join(parts) + notes
+    # a timeline is a list, one dated event per line; any other answer is running text
+    body = "\n".join(f"- {p}" for p in parts) if answer.timeline else " ".join(parts)
+    return body + _source_dates(answer) + notes
+
+
+def _source_dates(answer: Answer) -> str:
+    """Each cited source's outlet and publication date, after the answer."""
+    if not answer.citations:
+        return ""
+    cells = [
+        _md_escape(f"[{c.n}] {c.source or c.title or c.doc_id}, {c.published or 'undated'}")
+        for c in answer.citations
+    ]
+    as_of = f" · as of {_md_escape(answer.as_of)}" if answer.as_of else ""
+    return "\n\n*" + " · ".join(cells) + as_of + "*"
 
 
 def draft_markdown(draft: str) -> str:
@@ -70,7 +84,15 @@ def answer_as_markdown(answer: Answer | None) -> str:
     def text(s: str) -> str:
         return _md_escape(" ".join(s.split()), entities=True)
 
-    lines = [f"**Q:** {text(answer.question)}", "", text(answer.answer)]
+    lines = [f"**Q:** {text(answer.question)}", ""]
+    if answer.timeline:  # the list stays a list: one event per line
+        lines += [
+            f"- {text(e.text)} {''.join(f'[{n}]' for n in e.citations)}" for e in answer.timeline
+        ]
+    else:
+        lines.append(text(answer.answer))
+    if answer.as_of:
+        lines += ["", f"*(as of {text(answer.as_of)})*"]
     lines += [f"*({text(n)})*" for n in answer.notes]
     if answer.citations:
         lines += ["", "**Sources**", ""]

@@ -54,7 +54,7 @@ def test_article_html_is_escaped_and_sentence_highlighted():
     # every < and > is backslash-escaped: Markdown shows them as text, never as tags
     assert "\\<script\\>alert" in md and "\\<img src=x onerror=alert\\(1\\)\\>" in md
     assert md.replace("\\<", "").count("<") == 0
-    assert md.endswith("[\\[1\\]](#src-1)")
+    assert md.endswith("[\\[1\\]](#src-1)\n\n*\\[1\\] Reuters, 2024\\-08\\-01*")
     assert "<script>" not in draft_markdown(EVIL) and "not yet checked" in draft_markdown(EVIL)
 
 
@@ -111,22 +111,32 @@ def test_gradio_client_round_trip_history_and_filters():
 
     seen = []
 
-    def fake_ask(question, *, history=None, filters=None):
-        seen.append((question, [m["content"] for m in history or []], filters))
+    def fake_ask(question, *, history=None, filters=None, as_of=None):
+        seen.append((question, [m["content"] for m in history or []], filters, as_of))
         return _answer("The rebels said they killed 84.")
 
     demo = build_demo(fake_ask)
     url = launched(demo)
     try:
         client = Client(url, verbose=False)
-        _, chat, sources, md = client.predict("first?", [], [], "", "", api_name="/ask")
-        assert _content(chat[-1]) == "“The rebels said they killed 84\\.” [\\[1\\]](#src-1)"
+        _, chat, sources, md = client.predict("first?", [], [], "", "", "", api_name="/ask")
+        assert _content(chat[-1]) == (
+            "“The rebels said they killed 84\\.” [\\[1\\]](#src-1)"
+            "\n\n*\\[1\\] Reuters, 2024\\-08\\-01*"  # every source with its date
+        )
         assert "<mark id='mark-1'>The rebels said they killed 84.</mark>" in sources
         assert md.startswith("**Q:** q") and "1. &lt;b&gt;T&lt;/b&gt; — Reuters" in md
-        client.predict("second?", chat, ["Reuters"], "2024-07-01", "", api_name="/ask")
+        client.predict(
+            "second?", chat, ["Reuters"], "2024-07-01", "", "2024-08-02", api_name="/ask"
+        )
         assert seen == [
-            ("first?", [], None),
-            ("second?", ["first?"], {"sources": ["Reuters"], "date_from": "2024-07-01"}),
+            ("first?", [], None, None),
+            (
+                "second?",
+                ["first?"],
+                {"sources": ["Reuters"], "date_from": "2024-07-01"},
+                "2024-08-02",
+            ),
         ]
     finally:
         demo.close()
@@ -156,7 +166,7 @@ def test_refusal_upload_ingest_filters_and_feedback(app_on_index, tmp_path):
     url, settings = app_on_index
     client = Client(url, verbose=False)
     _, chat, sources, _ = client.predict(
-        "Who won the Ghana football league title?", [], [], "", "", api_name="/ask"
+        "Who won the Ghana football league title?", [], [], "", "", "", api_name="/ask"
     )
     assert "do not answer" in _content(chat[-1]) and "No answer in the corpus" in sources
 
@@ -179,11 +189,11 @@ def test_refusal_upload_ingest_filters_and_feedback(app_on_index, tmp_path):
     assert coverage == "2 articles from 2024-08-01 to 2024-09-10"
 
     q = "How many homes did the floods in Gao destroy?"
-    _, chat, _, _ = client.predict(q, [], [], "", "", api_name="/ask")
+    _, chat, _, _ = client.predict(q, [], [], "", "", "", api_name="/ask")
     assert "300 homes" in _content(chat[-1])
-    _, chat, _, _ = client.predict(q, [], ["Reuters"], "", "", api_name="/ask")
+    _, chat, _, _ = client.predict(q, [], ["Reuters"], "", "", "", api_name="/ask")
     assert "do not answer" in _content(chat[-1])  # the outlet filter hides the Gao article
-    _, chat, _, _ = client.predict(q, [], [], "", "2024-08-31", api_name="/ask")
+    _, chat, _, _ = client.predict(q, [], [], "", "2024-08-31", "", api_name="/ask")
     assert "do not answer" in _content(chat[-1])  # so does the date range
 
     assert client.predict("useful", api_name="/feedback_up").startswith("Thanks")
