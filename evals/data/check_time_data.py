@@ -222,12 +222,42 @@ def sahel_split(q: dict) -> str:
     return "dev" if pos % 5 in (0, 3) else "test"
 
 
-def weeks_split(q: dict) -> str:
-    return "dev" if q.get("template") in WEEKS_DEV_TEMPLATES else "test"
-
-
 # Weeks corpus: see weeks/README.md ("Split").
-WEEKS_DEV_TEMPLATES = {"fuel", "latest-fuel"}
+WEEKS_DEV_TEMPLATES = {"road", "talks"}
+WEEKS_START = "2025-09-01"  # Monday of week 1
+
+
+def weeks_split(q: dict) -> str:
+    template = q["id"].split("-")[1]
+    if template in ("latest", "coverage"):
+        return sahel_split(q)
+    return "dev" if template in WEEKS_DEV_TEMPLATES else "test"
+
+
+def check_weeks(rows: list[dict], articles: dict[str, dict], errors: list[str]) -> None:
+    """Weekly templates: same text for the 6 weeks, as_of the Sunday of ``week``, the support in
+    an article published that week (Monday to Sunday)."""
+    from datetime import date, timedelta
+
+    start = date.fromisoformat(WEEKS_START)
+    texts: dict[str, set[str]] = defaultdict(set)
+    for q in rows:
+        if q["kind"] != "this_week":
+            continue
+        template = q["id"].split("-")[1]
+        texts[template].add(q["question"])
+        week = q.get("week")
+        monday = start + timedelta(days=7 * (week - 1))
+        sunday = monday + timedelta(days=6)
+        if q["as_of"] != sunday.isoformat():
+            errors.append(f"{q['id']}: as_of {q['as_of']} is not the Sunday of week {week}")
+        holders = [d for d in q["doc_ids"] if d in articles and q["support"] in articles[d]["body"]]
+        if not any(monday.isoformat() <= articles[d]["published"] <= sunday.isoformat()
+                   for d in holders):
+            errors.append(f"{q['id']}: the support is in no article of week {week}")
+    for template, t in texts.items():
+        if len(t) != 1:
+            errors.append(f"template {template}: {len(t)} different question texts")
 
 
 def main() -> int:
@@ -235,24 +265,27 @@ def main() -> int:
     ap.add_argument("--overlap", action="store_true", help="print question/support overlap")
     args = ap.parse_args()
     errors: list[str] = []
-    overlap: dict[str, list[float]] = defaultdict(list)
     sets = [
         (HERE / "sahel" / "time_questions.jsonl", HERE / "sahel" / "articles", sahel_split,
          r"sahel-time-(this_week|latest|since|revision|timeline|coverage)-\d{2}",
          {"this_week", "latest", "since", "revision", "timeline", "coverage"}),
         (HERE / "weeks" / "questions.jsonl", HERE / "weeks" / "articles", weeks_split,
-         r"weeks-[a-z-]+-(w[1-6]|\d{2})", {"this_week", "latest", "coverage"}),
+         r"weeks-(toll|road|fuel|talks)-w[1-6]|weeks-(latest|coverage)-\d{2}", {"this_week", "latest", "coverage"}),
     ]
     for qpath, apath, rule, id_re, kinds in sets:
         if not qpath.is_file():
             print(f"(no {qpath})")
             continue
-        rows = check_file(qpath, load_articles(apath), rule, id_re, kinds, errors, overlap)
+        articles = load_articles(apath)
+        overlap = defaultdict(list)
+        rows = check_file(qpath, articles, rule, id_re, kinds, errors, overlap)
+        if rule is weeks_split:
+            check_weeks(rows, articles, errors)
         summary(rows, str(qpath.relative_to(HERE)))
-    if args.overlap:
-        print("\nquestion content words found in the support (mean share)")
-        for k, v in overlap.items():
-            print(f"  {k:<12}{sum(v) / len(v):.2f}  (n={len(v)}, max {max(v):.2f})")
+        if args.overlap:
+            print("question content words found in the support (mean share)")
+            for k, v in overlap.items():
+                print(f"  {k:<12}{sum(v) / len(v):.2f}  (n={len(v)}, max {max(v):.2f})")
     for e in errors:
         print("ERROR", e)
     print(f"\n{len(errors)} errors")
