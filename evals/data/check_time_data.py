@@ -270,7 +270,8 @@ def main() -> int:
          r"sahel-time-(this_week|latest|since|revision|timeline|coverage)-\d{2}",
          {"this_week", "latest", "since", "revision", "timeline", "coverage"}),
         (HERE / "weeks" / "questions.jsonl", HERE / "weeks" / "articles", weeks_split,
-         r"weeks-(toll|road|fuel|talks)-w[1-6]|weeks-(latest|coverage)-\d{2}", {"this_week", "latest", "coverage"}),
+         r"weeks-(toll|road|fuel|talks)-w[1-6]|weeks-(latest|coverage)-\d{2}",
+         {"this_week", "latest", "coverage"}),
     ]
     for qpath, apath, rule, id_re, kinds in sets:
         if not qpath.is_file():
