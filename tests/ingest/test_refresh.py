@@ -315,6 +315,8 @@ def test_kill_9_during_watch_loses_nothing(site, tmp_path, real_embedder):
             line = proc.stdout.readline()
             assert line or proc.poll() is None, "the watch exited early"
         assert " new " in line, line
+        while time.time() < deadline and not site.requests["/a/Tessalit.html"]:
+            time.sleep(0.01)  # B's refresh has begun: kill it in the middle
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -323,6 +325,7 @@ def test_kill_9_during_watch_loses_nothing(site, tmp_path, real_embedder):
     before = SQLiteManifest(home).read_all().documents
     states = read_source_states(home)
     assert states[site.base + "/feed.xml"].result == "new"  # written after A's articles ...
+    assert site.base + "/b.xml" not in states  # B was killed before its state was written
     assert {d.title for d in before.values()} >= {
         f"News from {t}" for t in ["Mopti", "Gao", "Kidal"]
     }
