@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.watch and not args.sources:
         parser.error("--watch needs --sources FILE")
+    if args.sources and (args.paths or args.rebuild or args.list or args.remove or args.prune):
+        parser.error("--sources refreshes the listed feeds only: ingest paths in another run")
     from ingest.pipeline import ingest_paths, list_articles, prune, remove_articles
 
     try:

@@ -281,6 +281,9 @@ def test_the_cli_refreshes_good_entries_and_names_bad_ones(
         main(["--watch", str(path)])
     assert exit_.value.code == 2
     assert "--watch needs --sources FILE" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--sources", str(path), "--rebuild"])
+    assert "--sources refreshes the listed feeds only" in capsys.readouterr().err
 
 
 @pytest.mark.slow
