@@ -140,6 +140,7 @@ def _sources(args: argparse.Namespace) -> int:
         return 0 if args.watch else 130
     results = [o.result for o in outcomes]
     counts = ", ".join(f"{results.count(r)} {r}" for r in dict.fromkeys(results))
-    print(f"{len(sources)} sources: {sum(o.new for o in outcomes)} new articles ({counts})")
+    plural = "s" if len(sources) != 1 else ""
+    print(f"{len(sources)} source{plural}: {counts}; {sum(o.new for o in outcomes)} new articles")
     failed = problems or any(o.result == "error" or o.problems for o in outcomes)
     return 1 if args.strict and failed else 0

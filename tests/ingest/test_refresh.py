@@ -274,7 +274,7 @@ def test_the_cli_refreshes_good_entries_and_names_bad_ones(
     )
     lines = out.splitlines()
     assert lines[0].split()[:5] == ["Sahel", "Wire", "new", "2", "new"]
-    assert lines[1] == "1 sources: 2 new articles (1 new)"
+    assert lines[1] == "1 source: 1 new; 2 new articles"
     assert main(["--sources", str(path), "--allow-private", "--strict"]) == 1
     assert "not modified" in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_:
