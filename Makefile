@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser demo ingest ui test test-fast lint typecheck eval clean
+.PHONY: help install browser demo ingest refresh ui test test-fast lint typecheck eval clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ browser: ## Install Debian's chromium for the browser test (root; CI runs it)
 
 ingest: install ## Ingest corpus/ into $$RAG_HOME (default ./.rag); incremental
 	$(PY) -m ingest corpus/
+
+refresh: install ## Fetch new articles from the feeds in corpus/sources.yaml (network); once
+	$(PY) -m ingest --sources corpus/sources.yaml
 
 demo: ingest ## Install, ingest corpus/ and open the chat UI on http://127.0.0.1:7860
 	$(PY) -m ui --host $(HOST) --port $(PORT)

@@ -1,12 +1,22 @@
-"""``python -m ingest PATH|URL... [--rebuild]``, ``--list``, ``--remove ID``, ``--prune PATH``."""
+"""The ingest command line: ``python -m ingest PATH|URL... [--rebuild]`` and friends.
+
+``--list``, ``--remove ID``, ``--prune PATH``; ``--sources FILE [--watch]`` keeps the corpus
+current from a list of feeds and pages.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.errors import RagError
+
+if TYPE_CHECKING:
+    from ingest.refresh import Outcome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--prune", nargs="+", metavar="PATH", help="remove articles whose files under PATH are gone"
     )
+    parser.add_argument(
+        "--sources",
+        metavar="FILE",
+        help="refresh every feed and page listed in FILE (e.g. corpus/sources.yaml) once",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="with --sources: keep refreshing each source on its own interval (Ctrl-C stops)",
+    )
     args = parser.parse_args(argv)
+    if args.watch and not args.sources:
+        parser.error("--watch needs --sources FILE")
+    if args.sources and (args.paths or args.rebuild or args.list or args.remove or args.prune):
+        parser.error("--sources refreshes the listed feeds only: ingest paths in another run")
     from ingest.pipeline import ingest_paths, list_articles, prune, remove_articles
 
     try:
@@ -56,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             removed = prune(args.prune)
             print(f"pruned {len(removed)} articles whose files are gone")
             return 0
+        if args.sources:
+            return _sources(args)
         if not args.paths:
             parser.error("give files, folders or URLs to ingest (or --list/--remove/--prune)")
         report = ingest_paths(
@@ -77,3 +103,44 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"note: {note}", file=sys.stderr)
         print(report.summary())
     return 1 if args.strict and (report.errors) else 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    """``--sources FILE [--watch]``: one line per refreshed source."""
+    from ingest.refresh import Refresher, refresh_all, watch
+    from ingest.sources import load_sources
+    from rag.embeddings import get_embedder
+    from rag.index.store import Store
+    from rag.settings import get_settings
+
+    sources, problems = load_sources(Path(args.sources))
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if not sources:
+        print(f"error: {args.sources}: no usable source: fix the entries above", file=sys.stderr)
+        return 2
+    settings = get_settings()
+    store = Store(settings, get_embedder(settings.embedding), create=True)
+    refresher = Refresher(store, settings=settings, allow_private=args.allow_private)
+
+    def show(outcome: Outcome) -> None:
+        stamp = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}  " if args.watch else ""
+        print(stamp + outcome.line(), flush=True)
+        for problem in outcome.problems:
+            print(f"  error: {problem}", file=sys.stderr, flush=True)
+
+    try:
+        if args.watch:
+            print(f"watching {len(sources)} sources (Ctrl-C stops)", flush=True)
+            watch(sources, refresher, on_outcome=show)
+            return 0
+        outcomes = refresh_all(sources, refresher, on_outcome=show)
+    except KeyboardInterrupt:  # what is indexed stays indexed; the state is always whole
+        print("stopped", flush=True)
+        return 0 if args.watch else 130
+    results = [o.result for o in outcomes]
+    counts = ", ".join(f"{results.count(r)} {r}" for r in dict.fromkeys(results))
+    plural = "s" if len(sources) != 1 else ""
+    print(f"{len(sources)} source{plural}: {counts}; {sum(o.new for o in outcomes)} new articles")
+    failed = problems or any(o.result == "error" or o.problems for o in outcomes)
+    return 1 if args.strict and failed else 0

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from ingest.loaders import SUFFIXES, LoadError, is_sidecar, load_file
 from ingest.records import RECORD_SUFFIXES, load_records
+from ingest.sources import is_sources_list
 from ingest.web import FEED_SUFFIXES, is_url, load_feed_file, load_url
 from rag.embeddings import TextEncoder, get_embedder
 from rag.index.dedup import DuplicateIndex, fingerprint, signature
@@ -84,6 +85,13 @@ def discover(sources: list[str | Path], report: IngestReport) -> list[str | Path
         for f in candidates:
             if is_sidecar(f):
                 continue
+            if is_sources_list(f):  # the corpus's list of feeds: read by --sources, not here
+                if not p.is_dir():
+                    report.skipped.append(
+                        f"{f}: a list of sources, not an article: refresh it with "
+                        f"'python -m ingest --sources {f}'"
+                    )
+                continue
             if f.suffix.lower() not in ALL_SUFFIXES:
                 report.skipped.append(f"{f}: unsupported type {f.suffix or '(none)'!r}, skipped")
                 continue
@@ -156,7 +164,6 @@ def ingest_paths(
     report = IngestReport()
     sources = discover(list(paths), report)
     report.files = len(sources)
-    known, aliases = store.documents(), store.aliases()
 
     loaded: list[Article] = []
     reading = tqdm(sources, unit="file", desc="reading", disable=not progress or len(sources) < 2)
@@ -173,7 +180,23 @@ def ingest_paths(
             continue
         report.errors += [FileProblem(str(src), msg) for msg in record_errors]
         loaded += articles
+    index_loaded(
+        store, loaded, report, settings=settings, progress=progress, on_progress=on_progress
+    )
+    return report
 
+
+def index_loaded(
+    store: Store,
+    loaded: list[Article],
+    report: IngestReport,
+    *,
+    settings: Settings,
+    progress: bool = False,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> None:
+    """Index articles already read: unchanged ones skipped, duplicates recorded, counts added."""
+    known, aliases = store.documents(), store.aliases()
     todo: list[Article] = []
     for article in loaded:
         entry = known.get(article.doc_id) or aliases.get(article.doc_id)
@@ -214,8 +237,8 @@ def ingest_paths(
         keys=keys,
         on_progress=(lambda d, t: on_progress("embedding", d, t)) if on_progress else None,
     )
-    report.articles, report.chunks = done.articles, done.chunks
-    return report
+    report.articles += done.articles
+    report.chunks += done.chunks
 
 
 def list_articles(settings: Settings | None = None) -> list[ArticleListing]:

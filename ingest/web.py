@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import socket
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
@@ -31,11 +31,18 @@ USER_AGENT = "mali-rag/0.1 (+offline news research assistant)"
 
 @dataclass
 class Fetched:
-    """A fetched response body."""
+    """A fetched response: body, final URL, status and headers (names in lower case)."""
 
     url: str
     content_type: str
     body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def not_modified(self) -> bool:
+        """304: the copy named by the request's validators is still current; no body."""
+        return self.status == 304
 
 
 def is_url(text: str) -> bool:
@@ -111,8 +118,18 @@ def _transport(allow_private: bool) -> httpx.HTTPTransport:
     return transport
 
 
-def fetch(url: str, settings: IngestSettings, *, allow_private: bool = False) -> Fetched:
-    """GET ``url`` with redirects checked hop by hop, a timeout and a size cap."""
+def fetch(
+    url: str,
+    settings: IngestSettings,
+    *,
+    allow_private: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Fetched:
+    """GET ``url`` with redirects checked hop by hop, a timeout and a size cap.
+
+    ``headers`` are sent with every hop (e.g. ``If-None-Match``); a 304 answer is returned
+    (``not_modified``, empty body), any other status from 400 up raises :class:`LoadError`.
+    """
     cap = int(settings.max_fetch_mb * 1024 * 1024)
     # a refused address raises LoadError inside the transport: httpx re-raises exceptions that
     # are not httpcore's unchanged, so it reaches the caller with its message
@@ -120,7 +137,7 @@ def fetch(url: str, settings: IngestSettings, *, allow_private: bool = False) ->
         transport=_transport(allow_private),
         timeout=settings.fetch_timeout,
         follow_redirects=False,
-        headers={"User-Agent": USER_AGENT},
+        headers={"User-Agent": USER_AGENT, **(headers or {})},
     ) as client:
         for _hop in range(6):
             _check_host(url, allow_private)
@@ -139,7 +156,13 @@ def fetch(url: str, settings: IngestSettings, *, allow_private: bool = False) ->
                                 f"response over {settings.max_fetch_mb:g} MB: refused "
                                 "(RAG_INGEST__MAX_FETCH_MB)"
                             )
-                    return Fetched(str(r.url), r.headers.get("content-type", ""), body)
+                    return Fetched(
+                        str(r.url),
+                        r.headers.get("content-type", ""),
+                        body,
+                        status=r.status_code,
+                        headers={k.lower(): v for k, v in r.headers.items()},
+                    )
             except httpx.HTTPError as e:
                 raise LoadError(f"cannot fetch {url} ({type(e).__name__}: {e})") from e
     raise LoadError(f"too many redirects from {url}")
@@ -172,50 +195,79 @@ def load_feed(
     body: bytes, settings: IngestSettings, *, allow_private: bool = False, origin: str = ""
 ) -> tuple[list[Article], list[str]]:
     """Each entry of an RSS/Atom feed; entries holding only a summary fetch their link."""
+    outlet, entries = parse_feed(body)
+
+    def get(url: str) -> Fetched:
+        return fetch(url, settings, allow_private=allow_private)
+
+    articles: list[Article] = []
+    errors: list[str] = []
+    for n, entry in enumerate(entries, 1):
+        try:
+            articles.append(entry_article(entry, n, outlet=outlet, origin=origin, get=get))
+        except LoadError as e:
+            errors.append(f"{entry_where(entry, n)}: {e}")
+    return articles, errors
+
+
+def parse_feed(body: bytes) -> tuple[str, list[Any]]:
+    """The feed's title and its entries (feedparser's dicts), or LoadError when unreadable."""
     import feedparser
 
     feed = feedparser.parse(body)
     if feed.bozo and not feed.entries:
         raise LoadError(f"not a readable RSS/Atom feed ({feed.bozo_exception})")
     outlet = str(feed.feed.get("title", "")) if hasattr(feed, "feed") else ""
-    articles: list[Article] = []
-    errors: list[str] = []
-    for n, entry in enumerate(feed.entries, 1):
-        link = str(entry.get("link") or "")
-        where = f"entry {n}" + (f" ({link})" if link else "")
-        content = entry.get("content") or []
-        html = content[0].get("value", "") if content else str(entry.get("summary", ""))
-        published = entry.get("published") or entry.get("updated") or ""
-        try:
-            text = _html_text(html)
-            if len(text) < _MIN_ENTRY_CHARS and link:
-                page = fetch(link, settings, allow_private=allow_private)
-                art = article_from_html(
-                    decode(page.body), key=page.url, path=page.url, url=page.url
-                )
-                meta = {
-                    k: getattr(art, k) for k in ("title", "source", "url", "published", "author")
-                }
-                meta["title"] = meta["title"] or str(entry.get("title", ""))
-                meta["published"] = (
-                    meta["published"] or metadata({"published": published}, where)["published"]
-                )
-                articles.append(make_article(page.url, art.text, meta, path=page.url, strip=False))
-                continue
-            meta = metadata(
-                {
-                    "title": entry.get("title"),
-                    "url": link,
-                    "published": published,
-                    "author": entry.get("author"),
-                    "source": outlet or None,
-                },
-                where,
-            )
-            articles.append(make_article(link or f"{origin}#{n}", text, meta, path=link or origin))
-        except LoadError as e:
-            errors.append(f"{where}: {e}")
-    return articles, errors
+    return outlet, list(feed.entries)
+
+
+def entry_where(entry: Any, n: int) -> str:
+    """'entry N (link)': how errors name a feed entry."""
+    link = str(entry.get("link") or "")
+    return f"entry {n}" + (f" ({link})" if link else "")
+
+
+def entry_article(
+    entry: Any,
+    n: int,
+    *,
+    outlet: str,
+    origin: str,
+    get: Callable[[str], Fetched],
+    source: str = "",
+) -> Article:
+    """The article of feed entry ``n``; a summary-only entry fetches its link with ``get``.
+
+    ``outlet`` (the feed's title) names the source when the entry has none of its own;
+    ``source``, when given, names it whatever the feed or the page says.
+    """
+    link = str(entry.get("link") or "")
+    where = entry_where(entry, n)
+    content = entry.get("content") or []
+    html = content[0].get("value", "") if content else str(entry.get("summary", ""))
+    published = entry.get("published") or entry.get("updated") or ""
+    text = _html_text(html)
+    if len(text) < _MIN_ENTRY_CHARS and link:
+        page = get(link)
+        art = article_from_html(decode(page.body), key=page.url, path=page.url, url=page.url)
+        meta = {k: getattr(art, k) for k in ("title", "source", "url", "published", "author")}
+        meta["title"] = meta["title"] or str(entry.get("title", ""))
+        meta["published"] = (
+            meta["published"] or metadata({"published": published}, where)["published"]
+        )
+        meta["source"] = source or meta["source"]
+        return make_article(page.url, art.text, meta, path=page.url, strip=False)
+    meta = metadata(
+        {
+            "title": entry.get("title"),
+            "url": link,
+            "published": published,
+            "author": entry.get("author"),
+            "source": source or outlet or None,
+        },
+        where,
+    )
+    return make_article(link or f"{origin}#{n}", text, meta, path=link or origin)
 
 
 def load_feed_file(path: Path, settings: IngestSettings) -> tuple[list[Article], list[str]]:

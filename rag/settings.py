@@ -105,6 +105,23 @@ class IngestSettings(BaseModel):
     max_fetch_mb: float = Field(
         10.0, gt=0, le=100_000, description="Responses larger than this are refused."
     )
+    refresh_host_delay: float = Field(
+        2.0,
+        ge=0,
+        le=3600,
+        description="Seconds at least between two requests to the same host when refreshing "
+        "sources (python -m ingest --sources); one request at a time per host.",
+    )
+    refresh_backoff: float = Field(
+        600.0,
+        ge=1,
+        le=7 * 86_400,
+        description="Seconds before a source that failed is tried again; doubled after each "
+        "failure in a row (--watch), up to refresh_backoff_max.",
+    )
+    refresh_backoff_max: float = Field(
+        86_400.0, ge=1, le=30 * 86_400, description="The longest wait after failures."
+    )
     title_fields: list[str] = Field(["title", "headline"], description="Record title fields.")
     text_fields: list[str] = Field(
         ["text", "content", "body", "article"], description="Record text fields (first found)."

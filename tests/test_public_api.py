@@ -38,13 +38,19 @@ def test_ingest_and_ui_all():
             "FileProblem",
             "IngestReport",
             "LoadError",
+            "Outcome",
+            "Refresher",
+            "Source",
             "chunk_article",
             "ingest_paths",
             "list_articles",
             "load_file",
+            "load_sources",
             "prune",
+            "refresh_all",
             "remove_articles",
             "strip_furniture",
+            "watch",
         ]
     )
     assert sorted(ui.__all__) == ["build_demo", "launch_kwargs"]

@@ -194,7 +194,7 @@ def build_demo(
 
 
 def _corpus_tab(corpus: Corpus, coverage: gr.Markdown, sources: gr.Dropdown) -> None:
-    """Articles table, upload / URLs ingest in the background, remove."""
+    """Articles table, upload / URLs ingest in the background, remove, refreshed sources."""
 
     def refreshed() -> tuple[Any, ...]:
         return (
@@ -262,6 +262,14 @@ def _corpus_tab(corpus: Corpus, coverage: gr.Markdown, sources: gr.Dropdown) -> 
             api_name="ingest",
         )
         rm.click(remove, [doc_id], [rm_status, table, coverage, sources], api_name="remove")
+        gr.Markdown(
+            "### Sources\nFeeds and pages kept current by `python -m ingest --sources "
+            "corpus/sources.yaml [--watch]`."
+        )
+        # a callable value is read again at every page load
+        feeds = gr.HTML(corpus.sources_html, elem_id="source-states")
+        reload = gr.Button("Reload sources", size="sm")
+        reload.click(corpus.sources_html, None, feeds, api_name="sources")
 
 
 def launch_kwargs(

@@ -1,4 +1,4 @@
-"""What the UI needs of the corpus: listing, coverage, outlets, article text, ingest, remove.
+"""What the UI needs of the corpus: listing, coverage, outlets, text, sources, ingest, remove.
 
 The ingest function is injected (``ui.__main__`` passes ``ingest.ingest_paths``), so the UI
 package depends on ``rag`` only; ingest runs in this process, on the same index.
@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rag.errors import InputError
 from rag.index.store import Store
+from rag.sources import read_source_states
+from ui.render import source_states_html
 
 IngestFn = Callable[
     ..., Any
@@ -55,6 +58,14 @@ class Corpus:
         """Cleaned text of an article ('' when gone)."""
         art = self.store.article(doc_id)
         return art.text if art else ""
+
+    def sources_html(self) -> str:
+        """The refreshed sources (``python -m ingest --sources``) as an escaped HTML table."""
+        try:
+            states = list(read_source_states(self.store.home).values())
+        except InputError as e:
+            return source_states_html([], problem=str(e))
+        return source_states_html(states)
 
     # -- writes -----------------------------------------------------------------------
     def remove(self, doc_id: str) -> list[str]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from rag.models import Answer, Citation
+from rag.sources import SourceState
 
 ArticleText = Callable[[str], str]
 
@@ -190,6 +191,55 @@ def sources_html(answer: Answer | None, article_text: ArticleText | None = None)
     return "\n".join(out)
 
 
+def _when(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment is not None else ""
+
+
+def source_states_html(states: list[SourceState], *, problem: str = "") -> str:
+    """The sources table of the corpus tab: last refresh, result, new articles, next refresh.
+
+    Every value is data (outlet names, URLs, server error messages) and is escaped.
+    """
+    if problem:
+        return f"<div class='refusal'>{html.escape(problem)}</div>"
+    if not states:
+        return (
+            "<div class='sources-empty'>No source refreshed yet: run <code>python -m ingest "
+            "--sources corpus/sources.yaml</code> (add <code>--watch</code> to keep it "
+            "current).</div>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("outlet", "lang", "last refresh", "result", "new", "next refresh", "problem")
+    )
+    rows = []
+    for st in sorted(states, key=lambda s: (s.outlet.lower(), s.url)):
+        outlet = html.escape(st.outlet or st.url)
+        if _is_http(st.url):
+            outlet = (
+                f"<a href='{html.escape(st.url, quote=True)}' target='_blank' "
+                f"rel='noopener noreferrer'>{outlet}</a>"
+            )
+        problem_text = st.error or (
+            f"{len(st.problems)} entries failed: {st.problems[0]}" if st.problems else ""
+        )
+        cells = [
+            outlet,
+            html.escape(st.language),
+            _when(st.last_refresh),
+            html.escape(st.result or ""),
+            str(st.new_articles),
+            _when(st.next_refresh),
+            html.escape(problem_text),
+        ]
+        rows.append(
+            f"<tr class='source-{html.escape(st.result or 'none').replace(' ', '-')}'>"
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "</tr>"
+        )
+    return f"<table class='source-states'><tr>{head}</tr>{''.join(rows)}</table>"
+
+
 CSS = """
 .article { border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; margin-bottom: 12px; }
 .article-meta, .source-meta, .also { color: #666; font-size: 0.85em; }
@@ -200,6 +250,8 @@ CSS = """
 .context .passage { background: #f4f8ff; }
 .context mark { background: #ffe58a; padding: 0 2px; }
 .refusal { border-left: 4px solid #c0392b; padding: 8px 12px; background: #fdf0ef; }
+.source-states td, .source-states th { padding: 2px 8px; text-align: left; font-size: 0.9em; }
+.source-states .source-error td { color: #c0392b; }
 """
 
 # Clicking a [n] marker in the chat opens that source: scroll to its card and its sentence.

@@ -124,7 +124,7 @@ class Manifest(ABC):
                 self._migrated = True
 
 
-def _atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
+def atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
     """Write via a temporary file and rename; ``sync`` waits for the disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -242,7 +242,7 @@ class SQLiteManifest(Manifest):
 
     def write_article(self, doc_id: str, data: str) -> None:
         """Store an article's JSON (unsynced: the next commit syncs it)."""
-        _atomic_write(self.home / "articles" / f"{doc_id}.json", data, sync=False)
+        atomic_write(self.home / "articles" / f"{doc_id}.json", data, sync=False)
 
     def delete_article(self, doc_id: str) -> None:
         """Forget an article's JSON."""

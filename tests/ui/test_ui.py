@@ -1,7 +1,9 @@
 """The Gradio app: rendering/escaping unit tests and gradio_client against a launched app."""
 
+import datetime as dt
 import json
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
@@ -9,6 +11,7 @@ from ingest.pipeline import ingest_paths
 from rag.answering.assistant import Assistant
 from rag.index.store import Store
 from rag.models import Answer, AnswerSentence, Citation
+from rag.sources import SourceState, state_path, write_source_states
 from tests.conftest import CORPUS
 from tests.helpers.servers import free_port
 from ui.app import build_demo, launch_kwargs
@@ -67,6 +70,45 @@ def test_page_and_other_outlets_are_shown():
         "1. &lt;b&gt;T&lt;/b&gt; — Reuters, 2024\\-08\\-01, p\\. 3 (also carried by Sahel Post) "
         "javascript:alert\\(1\\): “The army said 12 people died\\.”"
     )
+
+
+def test_the_sources_table_shows_each_refresh_escaped(tmp_path):
+    corpus = Corpus(SimpleNamespace(home=tmp_path))  # it reads only the home's state file
+    assert "No source refreshed yet" in corpus.sources_html()
+    t = dt.datetime(2025, 3, 1, 12, 30, tzinfo=dt.UTC)
+    write_source_states(
+        tmp_path,
+        {
+            "https://a.example/rss": SourceState(
+                url="https://a.example/rss",
+                outlet=EVIL,
+                language="fr",
+                result="new",
+                new_articles=3,
+                last_refresh=t,
+                next_refresh=t + dt.timedelta(hours=6),
+            ),
+            "javascript:alert(1)": SourceState(
+                url="javascript:alert(1)",
+                outlet="Broken <b>feed</b>",
+                language="en",
+                result="error",
+                error="HTTP 500 from <i>x</i>",
+                failures=2,
+            ),
+        },
+    )
+    html = corpus.sources_html()
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "<i>" not in html and "href='javascript:" not in html  # only http(s) is a link
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert (
+        "<td>fr</td><td>2025-03-01 12:30 UTC</td><td>new</td><td>3</td>"
+        "<td>2025-03-01 18:30 UTC</td><td></td>"
+    ) in html
+    assert "<td>error</td><td>0</td><td></td><td>HTTP 500 from &lt;i&gt;x&lt;/i&gt;</td>" in html
+    state_path(tmp_path).write_text("{not json")
+    assert "is not a sources state file" in corpus.sources_html()
 
 
 def test_refusal_looks_like_a_refusal():
@@ -199,6 +241,13 @@ def test_refusal_upload_ingest_filters_and_feedback(app_on_index, tmp_path):
     assert client.predict("useful", api_name="/feedback_up").startswith("Thanks")
     record = json.loads((settings.home / "feedback.jsonl").read_text().splitlines()[-1])
     assert (record["verdict"], record["comment"], record["question"]) == ("up", "useful", q)
+
+    assert "No source refreshed yet" in client.predict(api_name="/sources")
+    write_source_states(
+        settings.home,
+        {"https://a.example/rss": SourceState(url="https://a.example/rss", outlet="RFI")},
+    )
+    assert ">RFI</a>" in client.predict(api_name="/sources")
 
     gao = next(row[0] for row in table["data"] if row[1] == "Floods in Gao")
     msg, table, coverage, _ = client.predict(gao, api_name="/remove")
