@@ -60,7 +60,7 @@ def test_ask_signature_and_models():
     import inspect
 
     sig = inspect.signature(rag.ask)
-    assert list(sig.parameters) == ["question", "history", "k", "filters", "settings"]
+    assert list(sig.parameters) == ["question", "history", "k", "filters", "settings", "as_of"]
     assert all(
         p.kind is inspect.Parameter.KEYWORD_ONLY
         for n, p in sig.parameters.items()

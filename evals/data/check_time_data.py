@@ -35,9 +35,21 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIELDS = ("id", "split", "question", "language", "kind", "answerable", "any", "all", "support",
-          "doc_ids", "as_of")
-STOP = set("""
+FIELDS = (
+    "id",
+    "split",
+    "question",
+    "language",
+    "kind",
+    "answerable",
+    "any",
+    "all",
+    "support",
+    "doc_ids",
+    "as_of",
+)
+STOP = set(
+    """
 a an the of in on at to for from by with and or is are was were be been has have had do does did
 what which who whom whose when where why how this that these those it its as about into than then
 there their they them he she his her we our you your i me my not no yes so if up out over after
@@ -45,7 +57,8 @@ before since still now now latest current currently according give tell me pleas
 le la les l un une des du de d au aux et ou est sont a ont été etre être qui que quoi quel quelle
 quels quelles dont où quand comment pourquoi combien ce cet cette ces se sa son ses leur leurs il
 elle ils elles en y dans sur pour par avec sans plus ne pas t on lors depuis selon
-""".split())
+""".split()
+)
 
 
 def _load_normalise():
@@ -85,17 +98,22 @@ def load_articles(folder: Path) -> dict[str, dict]:
         if not m:
             raise SystemExit(f"{p}: no front matter")
         meta = dict(re.findall(r'^(\w+): "?(.*?)"?$', m.group(1), re.M))
-        out[p.stem] = {"published": meta.get("published", ""), "body": m.group(2),
-                       "language": meta.get("language", ""), "meta": meta}
+        out[p.stem] = {
+            "published": meta.get("published", ""),
+            "body": m.group(2),
+            "language": meta.get("language", ""),
+            "meta": meta,
+        }
     return out
 
 
 def sentence_of(body: str, support: str) -> str:
     i = body.find(support)
     start = max(body.rfind(". ", 0, i), body.rfind("\n", 0, i)) + 1
-    ends = [j for j in (body.find(". ", i + len(support)), body.find("\n", i + len(support)))
-            if j >= 0]
-    return body[start:min(ends) + 1 if ends else len(body)]
+    ends = [
+        j for j in (body.find(". ", i + len(support)), body.find("\n", i + len(support))) if j >= 0
+    ]
+    return body[start : min(ends) + 1 if ends else len(body)]
 
 
 def longest_run(a: list[str], b: list[str]) -> int:
@@ -115,8 +133,15 @@ def in_docs(s: str, bodies: list[str]) -> bool:
     return any(contains(normalise(b), n) for b in bodies)
 
 
-def check_file(path: Path, articles: dict[str, dict], split_rule, id_re: str, kinds: set[str],
-               errors: list[str], overlap: dict[str, list[float]]) -> list[dict]:
+def check_file(
+    path: Path,
+    articles: dict[str, dict],
+    split_rule,
+    id_re: str,
+    kinds: set[str],
+    errors: list[str],
+    overlap: dict[str, list[float]],
+) -> list[dict]:
     rows = []
     seen = set()
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -252,8 +277,9 @@ def check_weeks(rows: list[dict], articles: dict[str, dict], errors: list[str]) 
         if q["as_of"] != sunday.isoformat():
             errors.append(f"{q['id']}: as_of {q['as_of']} is not the Sunday of week {week}")
         holders = [d for d in q["doc_ids"] if d in articles and q["support"] in articles[d]["body"]]
-        if not any(monday.isoformat() <= articles[d]["published"] <= sunday.isoformat()
-                   for d in holders):
+        if not any(
+            monday.isoformat() <= articles[d]["published"] <= sunday.isoformat() for d in holders
+        ):
             errors.append(f"{q['id']}: the support is in no article of week {week}")
     for template, t in texts.items():
         if len(t) != 1:
@@ -266,12 +292,20 @@ def main() -> int:
     args = ap.parse_args()
     errors: list[str] = []
     sets = [
-        (HERE / "sahel" / "time_questions.jsonl", HERE / "sahel" / "articles", sahel_split,
-         r"sahel-time-(this_week|latest|since|revision|timeline|coverage)-\d{2}",
-         {"this_week", "latest", "since", "revision", "timeline", "coverage"}),
-        (HERE / "weeks" / "questions.jsonl", HERE / "weeks" / "articles", weeks_split,
-         r"weeks-(toll|road|fuel|talks)-w[1-6]|weeks-(latest|coverage)-\d{2}",
-         {"this_week", "latest", "coverage"}),
+        (
+            HERE / "sahel" / "time_questions.jsonl",
+            HERE / "sahel" / "articles",
+            sahel_split,
+            r"sahel-time-(this_week|latest|since|revision|timeline|coverage)-\d{2}",
+            {"this_week", "latest", "since", "revision", "timeline", "coverage"},
+        ),
+        (
+            HERE / "weeks" / "questions.jsonl",
+            HERE / "weeks" / "articles",
+            weeks_split,
+            r"weeks-(toll|road|fuel|talks)-w[1-6]|weeks-(latest|coverage)-\d{2}",
+            {"this_week", "latest", "coverage"},
+        ),
     ]
     for qpath, apath, rule, id_re, kinds in sets:
         if not qpath.is_file():

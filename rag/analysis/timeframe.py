@@ -68,8 +68,8 @@ _PAST_N = re.compile(
     re.I,
 )
 _RECENT_DAYS = re.compile(r"\b(recent days|these days|ces derniers temps)\b", re.I)
-_SINCE = r"\b(since|after|following|depuis|apr[eè]s)\b"
-_UNTIL = r"\b(before|until|till|up to|by|prior to|avant|jusqu'(?:au|à|a|en))\b"
+_SINCE = r"(?<!d')(?<!d’)\b(since|after|following|depuis|apr[eè]s)\b"  # not "d'après"
+_UNTIL = r"\b(before|until|till|up to|by the end of|prior to|avant|jusqu'(?:au|à|a|en))\b"
 _BETWEEN = r"\b(between|from|entre|du|de)\b"
 _AND = r"\b(and|to|until|through|et|au|à|a)\b"
 
@@ -149,7 +149,7 @@ def _window(
         hi2 = last[1][1]
         while lo > hi2 and not re.search(r"\d{4}", first.text):  # "March and May 2024"
             lo = lo.replace(year=lo.year - 1)
-        return lo, min(hi2, as_of), words, relative
+        return lo, min(hi2, as_of), before[between.start() :] + words, relative
     since = re.search(_SINCE + r"[^?.;]{0,40}$", before, re.I)
     if since:  # "since the coup in 2021": from the named date to as_of
         return lo, as_of, before[since.start() :] + words, True
@@ -158,6 +158,34 @@ def _window(
     if lo > as_of:
         return None, None, "", False  # "next week": not a period the corpus can report on
     return lo, min(hi, as_of), words, relative
+
+
+_META = re.compile(
+    r"\b(according to (the )?(reports?|news|articles?|press)( (published|released|out))?|"
+    r"(in |by )?(the )?(reports?|articles?|news|press) (published|released|out|so far)|"
+    r"(was |were |been |is |are )?(reported|published)|"
+    r"selon (les|la) (informations?|articles?|d[ée]p[êe]ches?|presse)( publi[ée]e?s?)?|"
+    r"(a|ont) [ée]t[ée] (annonc|rapport|publi)[ée]e?s?)\b",
+    re.I,
+)
+
+
+def without_time(question: str, frame: TimeFrame) -> str:
+    """The question's subject: without the period's words, 'latest'/'now', 'reports published'.
+
+    "According to the reports published this week, how many soldiers died?" -> "how many
+    soldiers died?": the time words are handled by the frame, and as words they would only
+    dilute retrieval and the evidence's coverage of the question.
+    """
+    out = question
+    if frame.text:  # "yesterday's strike" -> "strike"
+        out = re.sub(re.escape(frame.text) + r"(['’]s\b)?", " ", out, flags=re.I)
+    if frame.order == "newest":
+        out = _NEWEST.sub(" ", _LAST_PERIOD.sub(lambda m: m[0], out))
+    out = _META.sub(" ", out)
+    out = re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s+", " ", out)).strip(" ,;:")
+    out = re.sub(r"^[,;:]\s*", "", out)
+    return out[:1].upper() + out[1:] if len(out.split()) >= 3 else question
 
 
 @lru_cache(maxsize=512)

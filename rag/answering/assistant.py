@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from rag.analysis.timeframe import TimeFrame, question_time
+from rag.analysis.timeframe import TimeFrame, question_time, without_time
 from rag.answering.compose import cite, compose
 from rag.answering.condense import History, condense
 from rag.answering.evidence import select_evidence
@@ -176,15 +176,17 @@ class Assistant:
         standalone = condense(question, history)
         question = standalone.question
         frame = question_time(question, day) if cfg.time_aware else None
-        searched = filters
+        searched, query, asked = filters, standalone.query, question
         if frame is not None:
             searched = period_filters(filters, frame, cfg.time_grace_days)
+            # the time words are the frame's: as words they would only dilute the match
+            query, asked = without_time(query, frame), without_time(question, frame)
             if frame.timeline:  # events are spread over many articles
                 k = 2 * (k or self.settings.retrieval.k)
-        results = self.retriever.retrieve(standalone.query, k=k, filters=searched)
+        results = self.retriever.retrieve(query, k=k, filters=searched)
         texts = self._article_texts(results)
         selected, scored = select_evidence(
-            question,
+            asked,
             results,
             embedder=self.embedder,
             lexical=self.retriever.lexical,
@@ -198,7 +200,7 @@ class Assistant:
         if frame is not None and frame.timeline:
             events = timeline_evidence(scored, frame, cfg)
             lines = timeline(
-                question,
+                asked,
                 events,
                 embedder=self.embedder,
                 settings=cfg,
@@ -215,7 +217,7 @@ class Assistant:
         if not selected:
             yield Answer(
                 question=question,
-                answer=self._refusal(standalone.query, frame, filters, results),
+                answer=self._refusal(query, frame, filters, results),
                 refused=True,
                 evidence=scored[: cfg.refusal_evidence],
                 standalone_question=standalone.query,
@@ -225,12 +227,12 @@ class Assistant:
             return
         draft = ""
         notes: list[str] = []
-        for draft in self._draft(question, selected, notes):
+        for draft in self._draft(asked, selected, notes):
             yield draft
         if notes:  # the model failed mid-answer: its partial draft is dropped, quotes answer
             draft = ""
         sentences = compose(
-            question, draft, selected, embedder=self.embedder, settings=cfg, frame=frame
+            asked, draft, selected, embedder=self.embedder, settings=cfg, frame=frame
         )
         answer = cite(question, sentences, selected, results, self.store.carried_by)
         answer.notes = notes
