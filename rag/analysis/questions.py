@@ -126,11 +126,19 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
                 len(clause) == len(phrase) or not clause[len(phrase)].isalpha()
             ):
                 return openers[phrase]
+    if _asks_change_of_count(doc):
+        return "number"  # "How has the toll changed?", "Le bilan a-t-il été révisé ?"
     for tok in doc:  # "which region", "in which country", "quelle ville", "what cargo"
         if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
             after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             noun = tok.head if tok.head.pos_ == "NOUN" and tok.head.i > tok.i else None
             noun = noun or (after if after is not None and after.pos_ == "NOUN" else None)
+            if noun is None and after is not None and after.pos_ == "AUX":
+                # "what is the death toll", "quel est le bilan": the copula's noun
+                noun = next(
+                    (t for t in doc[tok.i + 2 : tok.i + 7] if t.lemma_.lower() in NOUN_KINDS),
+                    None,
+                )
             if noun is not None:
                 if noun.lemma_.lower() in NOUN_KINDS:
                     kind = NOUN_KINDS[noun.lemma_.lower()]
@@ -148,6 +156,19 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
     if language == "fr" and not wh and any(t.lower_ in _INVERTED for t in doc):
         return "yesno"  # "Les orpailleurs devront-ils payer ?" (complex inversion)
     return "other"
+
+
+_COUNT_NOUNS = frozenset("toll figure count number total bilan chiffre nombre".split())
+_CHANGE_VERBS = frozenset(
+    """revise update change rise raise increase climb correct evolve alourdir réviser revoir
+    modifier changer corriger augmenter évoluer actualiser""".split()
+)
+
+
+def _asks_change_of_count(doc: Doc) -> bool:
+    """The question asks whether or how a count changed: its answer is the counts."""
+    lemmas = {t.lemma_.lower() for t in doc}
+    return bool(lemmas & _COUNT_NOUNS) and bool(lemmas & _CHANGE_VERBS)
 
 
 def _counted(doc: Doc, language: str) -> Token | None:

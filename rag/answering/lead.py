@@ -10,6 +10,7 @@ come first, as before.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
@@ -22,7 +23,7 @@ from rag.analysis.models import (
     Speaker,
 )
 from rag.analysis.timeframe import TimeFrame
-from rag.answering.slots import counted_figures, fillers, fold, is_source
+from rag.answering.slots import asks_toll, counted_figures, fillers, fold, is_source
 from rag.answering.timing import event_dates
 from rag.answering.verify import clause_spans
 from rag.models import Evidence
@@ -179,12 +180,17 @@ def figure_lines(
         return None
     lang = qa.language if qa.language in ACCORDING_TO else "en"
     claims = [(i, e.claim) for i, e in enumerate(evidence) if e.claim is not None]
-    parts = _figure_parts(qa, claims, lang, [e.language for e in evidence])
+    parts = _figure_parts(qa, claims, lang, [e.language for e in evidence], every=True)
     if len(parts) < 2:
         return None
     dates = {evidence[i].published for _, i in parts}
-    if len(dates) > 1:  # stable: the same day's figures stay in score order
-        parts.sort(key=lambda p: evidence[p[1]].published, reverse=frame.order != "oldest")
+    newest_first = frame.order != "oldest"
+    # by report date, then, within a day, a revised figure ("rose to") before a past one
+    # ("had said", "initially"); otherwise in score order (the sort is stable)
+    parts.sort(
+        key=lambda p: (evidence[p[1]].published, _revision_cue(evidence[p[1]].text)),
+        reverse=newest_first,
+    )
     lines = []
     for n, (text, i) in enumerate(parts):
         ev = evidence[i]
@@ -198,22 +204,46 @@ def figure_lines(
     return lines
 
 
+_RISEN = re.compile(
+    r"\b(rose|risen|rises|climbed|increased|now stands|new (toll|figure)|revised|updated|"
+    r"s'est alourdi|est pass[ée] [àa]|port[ée] [àa]|nouveau bilan|d[ée]sormais)\b",
+    re.I,
+)
+_PAST = re.compile(
+    r"\b(had (said|reported|given|put)|initially|initial|first|earlier|previously|"
+    r"avait (annonc[ée]|fait [ée]tat|indiqu[ée]|donn[ée])|initialement|auparavant|premier)\b",
+    re.I,
+)
+
+
+def _revision_cue(text: str) -> int:
+    """1: the sentence gives a revised figure; -1: an earlier one; 0: neither."""
+    return 1 if _RISEN.search(text) else -1 if _PAST.search(text) else 0
+
+
 def _figure_parts(
     qa: QuestionAnalysis,
     claims: list[tuple[int, SentenceClaim]],
     lang: str,
     evidence_language: list[str],
+    *,
+    every: bool = False,
 ) -> list[tuple[str, int]]:
-    """(figure with who states it, evidence index) for each distinct figure that fills the slot."""
+    """(figure with who states it, evidence index) for each distinct figure that fills the slot.
+
+    When the question names nothing counted ("what is the toll"), the best sentence's counted
+    figures; with ``every``, the first counted figure of each sentence (each report's toll).
+    """
     parts: list[tuple[str, int, bool]] = []  # (text, evidence, said by the asked source)
     seen: set[tuple[float | None, str]] = set()
     for i, claim in claims:
         language = evidence_language[i] or "en"
         figures = counted_figures(qa, claim, evidence_language[i])
         if not qa.counted_lemma:  # nothing named: the best sentence's counted figures only
-            if parts:
+            if parts and not every:
                 break
-            figures = [f for f in figures if f.counts][:2]
+            # a toll's figures are already the dead; other figures must count something
+            figures = [f for f in figures if f.counts or asks_toll(qa)][: 1 if every else 2]
         for f in figures:
             if (f.value, f.hedge) in seen:
                 continue

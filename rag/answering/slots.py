@@ -38,6 +38,8 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
     fighters" / "Russian Wagner mercenaries"). All figures when the question names nothing
     counted, or when the claim is in another language (``language``; '' = the question's).
     """
+    if not qa.counted_lemma and asks_toll(qa):
+        return [f for f in claim.figures if f.value is not None and _near_death(claim, f)]
     if not qa.counted_lemma or (language and language != qa.language):
         return list(claim.figures)
     asked = fold(qa.counted_lemma)
@@ -50,6 +52,38 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
         or (asked_names & _names(f.counts))
     ]
+
+
+_TOLL_TERMS = frozenset({"toll", "bilan", "death", "dead", "mort", "victime"})
+_DEATH = re.compile(
+    r"\b(kill\w*|dead|deaths?|died|toll|bodies|victims?|tu[ée]e?s?|morts?|d[ée]c[èe]s|"
+    r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri\w*|lost their lives|perdu la vie)\b",
+    re.I,
+)
+_DEATH_WINDOW = 120  # characters before an uncounted figure in which a death word makes it a toll
+
+
+def asks_toll(qa: QuestionAnalysis) -> bool:
+    """A death-toll question that names nothing counted ("what is the latest toll")."""
+    return bool(_TOLL_TERMS & set(qa.terms))
+
+
+def _near_death(claim: SentenceClaim, f: Figure) -> bool:
+    """The figure is a death toll.
+
+    It counts the dead ("11 bodies", "dix morts"); or the dead follow what it counts ("20
+    civilians were killed", "six militaires tués"); or it counts nothing and a death word comes
+    before it ("the toll rose to at least 31", "killed … rose to 31"). "Attacks on two
+    villages" near "killed" is not a toll.
+    """
+    if f.counts and _DEATH.search(f.counts):
+        return True
+    text, end = claim.text, f.end - claim.start
+    if f.counts:
+        at = text.find(f.counts, end)
+        end = at + len(f.counts) if 0 <= at <= end + 40 else end
+        return bool(_DEATH.search(text[end : end + 25]))
+    return bool(_DEATH.search(text[max(0, f.start - claim.start - _DEATH_WINDOW) : end]))
 
 
 def _names(text: str) -> set[str]:

@@ -9,6 +9,8 @@ same date, and listed oldest first.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 
 from rag.analysis.timeframe import TimeFrame
@@ -22,13 +24,19 @@ from rag.settings import AnswerSettings
 SAME_EVENT = 0.75
 """Cosine of two same-day sentences above which they report one event (merged, both cited)."""
 REPORTED = {"en": "reported", "fr": "date de l'article"}
+BACKGROUND_DAYS = 30
+"""An event dated this long before the oldest report in the timeline is background, left out."""
 
 
 def timeline_evidence(
     scored: list[Evidence], frame: TimeFrame, settings: AnswerSettings
 ) -> list[Evidence]:
-    """The best-scored candidates that can stand as events (up to ``timeline_events`` * 2)."""
-    out: list[Evidence] = []
+    """The candidates that can stand as events: each article's best sentence first.
+
+    An article usually reports one development, so the best sentence of each article comes
+    first (best article first), then second-best sentences, up to ``timeline_events``.
+    """
+    fit = []
     for e in scored:  # best first
         if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
             continue
@@ -36,11 +44,17 @@ def timeline_evidence(
             continue
         if frame.window and e.signals.get("time_fit", 0.0) < 0:
             continue  # dated outside the asked period: recalled, not what happened then
-        if any(e.doc_id == o.doc_id and e.start < o.end and o.start < e.end for o in out):
-            continue
-        out.append(e)
-        if len(out) >= settings.timeline_events * 2:
-            break
+        fit.append(e)
+    out: list[Evidence] = []
+    for round_ in range(2):
+        for e in fit:
+            if len(out) >= settings.timeline_events:
+                return out
+            if sum(o.doc_id == e.doc_id for o in out) != round_ or e in out:
+                continue
+            if any(e.doc_id == o.doc_id and e.start < o.end and o.start < e.end for o in out):
+                continue
+            out.append(e)
     return out
 
 
@@ -72,6 +86,11 @@ def timeline(
             same[2].append(i)
         elif len(events) < settings.timeline_events:
             events.append((day, reported, [i]))
+    # background ("since the 2012 insurgency") is not an event of the story being asked about
+    reports = sorted(e.published for e in evidence if e.published)
+    if reports:
+        floor = (date.fromisoformat(reports[0]) - timedelta(days=BACKGROUND_DAYS)).isoformat()
+        events = [ev for ev in events if not ev[0] or ev[0] >= floor[: len(ev[0])]]
     events.sort(key=lambda ev: (ev[0] or "9999", min(ev[2])))
     out = []
     for day, reported, idx in events:

@@ -112,6 +112,8 @@ def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
     """
     if claim is not None:
         for d in event_dates(claim):
+            if d.precision == "week":  # "last week": which day is not known
+                continue
             span = span_of(d)
             if d.iso and span and (not published or span[0].isoformat() <= published):
                 return d.iso, False
