@@ -52,7 +52,9 @@ def baseline_answers(url: str) -> dict[str, str]:
     from gradio_client import Client
 
     client = Client(url, verbose=False)
-    return {q: _answer(client.predict(q, [], [], "", "", api_name="/ask")[1]) for q in QUESTIONS}
+    return {
+        q: _answer(client.predict(q, [], [], "", "", "", api_name="/ask")[1]) for q in QUESTIONS
+    }
 
 
 def _upload(url: str, path: Path) -> dict[str, object]:
@@ -110,7 +112,7 @@ def run_sessions(
             q = QUESTIONS[(k + i) % len(QUESTIONS)]
             t0 = time.perf_counter()
             try:
-                _, chat, _, _ = client.predict(q, [], [], "", "", api_name="/ask")
+                _, chat, _, _ = client.predict(q, [], [], "", "", "", api_name="/ask")
                 assert chat and chat[-1]["role"] == "assistant"
                 with lock:
                     latencies.append(time.perf_counter() - t0)

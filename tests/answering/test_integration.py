@@ -84,12 +84,13 @@ def test_ui_with_the_real_pipeline(assistant):
             [],
             "",
             "",
+            "",
             api_name="/ask",
         )
         assert "47" in str(chat[-1]["content"])
         assert "<mark id='mark-1'>" in sources and "47 Malian soldiers" in sources
         _, chat, sources, _ = client.predict(
-            "What is the population of Mali?", [], [], "", "", api_name="/ask"
+            "What is the population of Mali?", [], [], "", "", "", api_name="/ask"
         )
         assert "do not answer" in _content(chat[-1])
     finally:

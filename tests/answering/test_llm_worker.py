@@ -96,7 +96,7 @@ def test_the_chat_server_stays_up_and_answers_when_the_model_crashes(indexed, fa
     try:
         client = Client(url, verbose=False)
         for _ in range(2):  # the server answers, the worker restarts, the server answers again
-            _, chat, sources, _ = client.predict(Q_TOLL, [], [], "", "", api_name="/ask")
+            _, chat, sources, _ = client.predict(Q_TOLL, [], [], "", "", "", api_name="/ask")
             text = _content(chat[-1])
             assert "84" in text and "the language model stopped; showing quoted evidence" in text
             assert "<mark id='mark-1'>" in sources
