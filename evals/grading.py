@@ -187,7 +187,8 @@ def correct_anywhere(item: QAItem, answer: Answer) -> bool:
 def is_cited(item: QAItem, answer: Answer) -> bool:
     """Not refused, and a citation of the first sentence cites a sentence holding the support.
 
-    A timeline: every line is cited, and each gold event's line cites a sentence holding it.
+    When several gold articles hold the answer, a sentence of any of them stating a gold
+    ``any`` string counts too. A timeline: every line is cited, and each gold event's line cites a sentence holding it.
     """
     if answer.refused:
         return False
@@ -208,8 +209,15 @@ def is_cited(item: QAItem, answer: Answer) -> bool:
         )
     if not item.support:
         return False
+    # several gold articles state the answer (a story every outlet carried): a sentence of one
+    # of them stating a gold string supports it as well as the one the support was taken from
+    others = set(item.doc_ids) if len(item.doc_ids) > 1 and item.any else set()
     return any(
-        (c := by_n.get(n)) is not None and support_in(item.support, c.sentence)
+        (c := by_n.get(n)) is not None
+        and (
+            support_in(item.support, c.sentence)
+            or (c.doc_id in others and _holds_any(item.any, c.sentence))
+        )
         for n in first_sentence(answer)[1]
     )
 

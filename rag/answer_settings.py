@@ -46,6 +46,14 @@ class AnswerSettings(BaseModel):
         le=1.0,
         description="Further evidence is kept when its score is within this of the best.",
     )
+    figure_coverage_share: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description="A number question shows every figure whose sentence's context covers at "
+        "least this share of what the best evidence's covers: another event's figure, sharing "
+        "fewer of the question's words, is left out.",
+    )
     weight_similarity: float = Field(
         0.45,
         ge=0.0,

@@ -126,8 +126,6 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
                 len(clause) == len(phrase) or not clause[len(phrase)].isalpha()
             ):
                 return openers[phrase]
-    if _asks_change_of_count(doc):
-        return "number"  # "How has the toll changed?", "Le bilan a-t-il été révisé ?"
     for tok in doc:  # "which region", "in which country", "quelle ville", "what cargo"
         if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
             after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -147,6 +145,8 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
                 if noun.tag_ == "NNS" or noun.morph.get("Number", []) == ["Plur"]:
                     return "list"
             break
+    if _asks_change_of_count(doc):
+        return "number"  # "Has the toll been revised?", "Le bilan a-t-il été révisé ?"
     first = next((t for t in doc if not t.is_punct), None)
     if first is not None and first.pos_ == "AUX" and language == "en":
         return "yesno"  # "Did the army ...?", "Was the column ...?"

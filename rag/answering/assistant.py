@@ -254,7 +254,7 @@ class Assistant:
         "The sources in the corpus do not answer this. They do not cover this week (8 to 14
         September 2025): the newest article on this is from 1 August 2024 (Sahel Wire)."
         """
-        if frame is None or frame.start is None:
+        if frame is None or frame.start is None or not frame.relative:
             return REFUSAL
         unbounded = frame.model_copy(update={"start": None, "end": None})
         wider = self.retriever.retrieve(

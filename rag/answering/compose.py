@@ -61,7 +61,10 @@ def compose(
 
     qa = analyse_question(question)
     out: list[Composed] = []
-    lines = figure_lines(qa, evidence, frame) if frame is not None else None
+    # asked about time ("latest", "has the toll been revised", "this week"): one dated line per
+    # report, newest first; otherwise figures of several sources in one sentence, by score
+    timely = frame is not None and (frame.order or frame.revision or frame.window)
+    lines = figure_lines(qa, evidence, frame) if frame is not None and timely else None
     first = lead(qa, evidence) if lines is None else (lines[0][0], [i for _, x in lines for i in x])
     if lines is not None:  # one line per figure, with its outlet and date, newest first
         out += [Composed(text, idx, True, False) for text, idx in lines]

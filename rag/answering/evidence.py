@@ -305,8 +305,10 @@ def select_evidence(
             break
         if any(_overlaps(e, s) for s in selected):
             continue
-        # every figure matters for "how many": sources that disagree are all shown
-        if qtype == "number" or e.score >= best - settings.evidence_margin:
+        # every figure matters for "how many": sources that disagree are all shown, as long
+        # as they are about the same thing (a figure of another attack is not)
+        same_story = e.coverage >= settings.figure_coverage_share * passing[0].coverage
+        if (qtype == "number" and same_story) or e.score >= best - settings.evidence_margin:
             selected.append(e)
     return selected, scored
 

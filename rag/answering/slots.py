@@ -60,6 +60,16 @@ _DEATH = re.compile(
     r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri\w*|lost their lives|perdu la vie)\b",
     re.I,
 )
+# a preposition of place or part (hedges skipped) right before a figure: "on two villages"
+_PLACE_BEFORE = re.compile(
+    r"\b(on|in|at|near|from|of|across|between|among|dans|sur|de|des|en|pr[èe]s de|parmi)\s+"
+    r"((at least|at most|about|some|nearly|almost|around|more than|over|au moins|environ|"
+    r"pr[èe]s de|plus de|quelque)\s+)?$",
+    re.I,
+)
+_HURT = re.compile(
+    r"\W*(\w+\W+){0,2}?(wounded|injured|hurt|missing|bless[ée]e?s?|disparue?s?)\b", re.I
+)
 _DEATH_WINDOW = 120  # characters before an uncounted figure in which a death word makes it a toll
 
 
@@ -78,12 +88,17 @@ def _near_death(claim: SentenceClaim, f: Figure) -> bool:
     """
     if f.counts and _DEATH.search(f.counts):
         return True
-    text, end = claim.text, f.end - claim.start
+    text, begin, end = claim.text, f.start - claim.start, f.end - claim.start
     if f.counts:
         at = text.find(f.counts, end)
-        end = at + len(f.counts) if 0 <= at <= end + 40 else end
-        return bool(_DEATH.search(text[end : end + 25]))
-    return bool(_DEATH.search(text[max(0, f.start - claim.start - _DEATH_WINDOW) : end]))
+        after = at + len(f.counts) if 0 <= at <= end + 40 else end
+        if _DEATH.search(text[after : after + 25]):
+            return True
+    if _HURT.match(text[end : end + 30]):
+        return False  # "20 killed and eight wounded": the eight are not dead
+    if _PLACE_BEFORE.search(text[max(0, begin - 40) : begin]):
+        return False  # "killed in attacks on two villages": where, not how many
+    return bool(_DEATH.search(text[max(0, begin - _DEATH_WINDOW) : end]))
 
 
 def _names(text: str) -> set[str]:

@@ -36,12 +36,18 @@ def as_of_date(as_of: str | date | None) -> date:
 
 
 def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -> Filters:
-    """``filters`` narrowed to articles published in the asked period (plus grace) by as-of."""
+    """``filters`` narrowed to articles published by as-of (and in a relative period).
+
+    A period counted back from as-of ("this week", "since July") keeps articles published in it
+    (plus ``grace_days``). A period named by its date ("in March 2025", "the June 2025 elections") often names the
+    event, not when it was reported ("the displacement figure as of late March", published
+    in April): it only ranks sentences dated in it higher (``time_fit``), it filters nothing.
+    """
     base = filters or Filters()
     hi = frame.as_of
-    if frame.end is not None:
+    if frame.end is not None and frame.relative:
         hi = min(hi, frame.end + timedelta(days=grace_days))
-    lo = frame.start
+    lo = frame.start if frame.relative else None
     if base.date_to:
         hi = min(hi, date.fromisoformat(base.date_to))
     if base.date_from:

@@ -57,7 +57,7 @@ def test_as_of_defaults_to_today_and_names_a_bad_date():
 
 
 def test_the_period_filters_publication_with_grace_never_past_as_of():
-    week = frame(start=date(2024, 3, 11), end=date(2024, 3, 17), text="last week")
+    week = frame(start=date(2024, 3, 11), end=date(2024, 3, 17), text="last week", relative=True)
     f = period_filters(None, week, grace_days=7)
     assert (f.date_from, f.date_to) == ("2024-03-11", "2024-03-24")  # grace stops at as-of
     f = period_filters(None, week, grace_days=2)
@@ -68,6 +68,10 @@ def test_the_period_filters_publication_with_grace_never_past_as_of():
     assert (f.sources, f.date_from, f.date_to) == (["Reuters"], "2024-03-15", "2024-03-20")
     f = period_filters(mine, week, grace_days=7)
     assert (f.date_from, f.date_to) == ("2024-03-15", "2024-03-20")
+    # a named month often names the event ("the figure as of late March", out in April)
+    march = frame(start=date(2024, 3, 1), end=date(2024, 3, 31), text="March 2024")
+    f = period_filters(None, march, grace_days=7)
+    assert (f.date_from, f.date_to) == (None, "2024-03-24")
 
 
 def test_recency_ranks_reports_and_is_reversed_for_first():

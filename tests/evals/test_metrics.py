@@ -395,3 +395,51 @@ def test_metrics_aggregate_ranks_citations_and_times():
     assert m["citation_precision"] == pytest.approx(4 / 5)
     assert m["sentences_with_citation"] == pytest.approx(3 / 4)
     assert (m["median_seconds"], m["p95_seconds"]) == (2.5, 10.0)
+
+
+# -- time questions ----------------------------------------------------------------------------
+def test_a_gold_string_in_another_gold_article_counts_as_cited_only_with_several():
+    item = QAItem(id="t", question="q", any=["nine"], support="killing nine soldiers, the army said",
+                  doc_ids=["doc-1", "doc-2"])  # fmt: skip
+    other = Citation(n=1, chunk_id="c", doc_id="doc-2", text="x", start=0, end=1,
+                     sentence="Nine soldiers were killed in Kassoro, the army said.")  # fmt: skip
+    ans = _answer(sentences=[_sentence("Nine soldiers.", 1)], citations=[other])
+    assert is_cited(item, ans)
+    assert not is_cited(item.model_copy(update={"doc_ids": ["doc-1"]}), ans)
+    elsewhere = other.model_copy(update={"doc_id": "doc-9"})
+    assert not is_cited(item, ans.model_copy(update={"citations": [elsewhere]}))
+
+
+def test_a_timeline_needs_every_event_in_date_order_and_every_line_cited():
+    from evals.grading import GoldEvent
+    from rag.models import TimelineEvent
+
+    item = QAItem(id="tl", question="q", support="attacked", events=[
+        GoldEvent(date="2024-03-14", any=["attacked"]), GoldEvent(date="2024-03-18", any=["16"])
+    ])  # fmt: skip
+    cite = [Citation(n=1, chunk_id="a", doc_id="a", text="x", start=0, end=1,
+                     sentence="Gunmen attacked the camp."),
+            Citation(n=2, chunk_id="b", doc_id="b", text="x", start=0, end=1,
+                     sentence="The toll rose to 16.")]  # fmt: skip
+    lines = [TimelineEvent(date="2024-03-14", text="14 March 2024: “Gunmen attacked the camp.”",
+                           citations=[1]),
+             TimelineEvent(date="2024-03-18", text="18 March 2024: “The toll rose to 16.”",
+                           citations=[2])]  # fmt: skip
+    ans = _answer("x", citations=cite).model_copy(update={"timeline": lines})
+    assert is_correct(item, ans) and is_cited(item, ans)
+    swapped = ans.model_copy(update={"timeline": lines[::-1]})
+    assert not is_correct(item, swapped)  # out of order
+    uncited = ans.model_copy(
+        update={"timeline": [lines[0], lines[1].model_copy(update={"citations": []})]}
+    )
+    assert is_correct(item, uncited) and not is_cited(item, uncited)
+    assert not is_correct(item, ans.model_copy(update={"timeline": lines[:1]}))  # one missing
+
+
+def test_a_revision_opens_with_the_latest_figure_and_states_every_one():
+    item = QAItem(id="r", question="q", any=["21"], first=["21"], all=["21", "9"], support="21")
+    good = _answer(sentences=[_sentence("At least 21 (22 March).", 1), _sentence("Earlier: 9.", 2)])
+    assert is_correct(item, good)
+    assert not is_correct(item, _answer(sentences=[_sentence("9, then 21.", 1)]).model_copy(
+        update={"sentences": [_sentence("Nine (15 March).", 1), _sentence("21 now.", 2)]}))  # fmt: skip
+    assert not is_correct(item, _answer(sentences=[_sentence("At least 21.", 1)]))  # 9 missing
