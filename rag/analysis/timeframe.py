@@ -170,6 +170,15 @@ _META = re.compile(
 )
 
 
+_TIMELINE_WORDS = re.compile(
+    r"\b(give me |make |draw up |write )?(a |the )?(timeline|chronology|chronologie|sequence of "
+    r"events)( of| for| du| de la| de l'| des| de)?\b|\b(and|et) (its|their|the) (aftermath|"
+    r"follow-up|consequences)\b|\b(and|et) (what|ce qui) (followed|came next|a suivi)\b|"
+    r"\b(day by day|step by step|jour après jour|étape par étape)\b",
+    re.I,
+)
+
+
 def without_time(question: str, frame: TimeFrame) -> str:
     """The question's subject: without the period's words, 'latest'/'now', 'reports published'.
 
@@ -183,6 +192,8 @@ def without_time(question: str, frame: TimeFrame) -> str:
     if frame.order == "newest":
         out = _NEWEST.sub(" ", _LAST_PERIOD.sub(lambda m: m[0], out))
     out = _META.sub(" ", out)
+    if frame.timeline:  # "give me a timeline of X and its aftermath" asks about X
+        out = _TIMELINE_WORDS.sub(" ", out)
     out = re.sub(r"\s+([,.;:?!])", r"\1", re.sub(r"\s+", " ", out)).strip(" ,;:")
     out = re.sub(r"^[,;:]\s*", "", out)
     return out[:1].upper() + out[1:] if len(out.split()) >= 3 else question

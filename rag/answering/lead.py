@@ -50,7 +50,7 @@ def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]
     if qa.kind == "number":
         return _figures(qa, claims, lang, [e.language for e in evidence])
     if qa.kind == "date":
-        return _date(claims, lang, evidence[claims[0][0]].language or "en", qa.plural)
+        return _date(claims, lang, evidence[claims[0][0]].language or "en", qa.plural, qa.terms)
     if qa.kind in ("actor", "place"):
         i, claim = claims[0]
         found = {fold(m.text): m for m in fillers(qa, claim, evidence[i].language)}
@@ -278,11 +278,32 @@ def _shown_date(d: DateMention, lang: str) -> str:
     return shown
 
 
+_CONTEXT_CHARS = 30  # before a date: the words that say what it is the date of
+
+
+def _by_context(
+    found: list[DateMention], claim: SentenceClaim, terms: list[str]
+) -> list[DateMention]:
+    """The dates whose preceding words hold a question term first ("prévues le 29 juin")."""
+    asked = {fold(t) for t in terms if len(t) > 3}
+
+    def about(d: DateMention) -> bool:
+        a = max(0, d.start - claim.start - _CONTEXT_CHARS)
+        before = fold(claim.text[a : d.start - claim.start])
+        return any(t[:5] in before for t in asked)
+
+    return sorted(found, key=lambda d: not about(d))  # stable: text order otherwise
+
+
 def _date(
-    claims: list[tuple[int, SentenceClaim]], lang: str, language: str, plural: bool = False
+    claims: list[tuple[int, SentenceClaim]],
+    lang: str,
+    language: str,
+    plural: bool = False,
+    terms: list[str] | None = None,
 ) -> tuple[str, list[int]] | None:
     i, claim = claims[0]
-    found = event_dates(claim)
+    found = _by_context(event_dates(claim), claim, terms or [])
     if not found:
         return None
     shown = ", ".join(dict.fromkeys(_shown_date(d, lang) for d in found[: 3 if plural else 1]))

@@ -44,6 +44,8 @@ def timeline_evidence(
             continue
         if frame.window and e.signals.get("time_fit", 0.0) < 0:
             continue  # dated outside the asked period: recalled, not what happened then
+        if not _eventful(e):
+            continue
         fit.append(e)
     out: list[Evidence] = []
     for round_ in range(2):
@@ -56,6 +58,17 @@ def timeline_evidence(
                 continue
             out.append(e)
     return out
+
+
+def _eventful(e: Evidence) -> bool:
+    """Reports something: a speaker, a figure or a date of its own.
+
+    "Kassoro lies in the Ségou region" describes; it is not an event of the story.
+    """
+    c = e.claim
+    if c is None:
+        return True
+    return bool(c.speaker or c.figures or not event_date(c, e.published)[1])
 
 
 def timeline(

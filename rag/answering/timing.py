@@ -10,12 +10,15 @@ below one inside it (``time_fit``).
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from rag.analysis.models import DateMention, SentenceClaim
 from rag.analysis.timeframe import TimeFrame, span_of
 from rag.models import Filters, published_int
 
+_SINCE = re.compile(r"\b(since|after|following|depuis|apr[eè]s)\b[^,;.]*$", re.I)
+_SINCE_CHARS = 50  # before a date: "since" there makes it a reference, not the event's date
 _DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
 
 
@@ -119,6 +122,9 @@ def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
     if claim is not None:
         for d in event_dates(claim):
             if d.precision == "week":  # "last week": which day is not known
+                continue
+            before = claim.text[max(0, d.start - claim.start - _SINCE_CHARS) : d.start - claim.start]
+            if _SINCE.search(before):  # "have left since the strike on 16 November"
                 continue
             span = span_of(d)
             if d.iso and span and (not published or span[0].isoformat() <= published):
