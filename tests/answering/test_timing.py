@@ -182,12 +182,15 @@ def test_a_timeline_lists_events_in_date_order_and_merges_the_same_day():
     c = claim(
         "The army raised the toll to 16 on Monday.", dates=[when("Monday", "2024-03-18", start=31)]
     )
-    d = claim("Families buried the dead.")  # fmt: skip
+    d = claim("Families buried the dead, residents said.",
+              speaker=Speaker(text="residents", start=28, end=37, cue="say"))  # fmt: skip
+    place = claim("Kassoro lies in the Ségou region.")  # describes: not an event
     evidence = [
         ev(c.text, "2024-03-19", c=c, doc="c"),
         ev(a.text, "2024-03-15", c=a, doc="a"),
         ev(d.text, "2024-03-21", c=d, doc="d"),
         ev(b.text, "2024-03-15", c=b, doc="b", source="ASP"),
+        ev(place.text, "2024-03-15", c=place, doc="p"),
     ]
     picked = timeline_evidence(evidence, frame(timeline=True), settings)
     lines = timeline("timeline of the Kassoro attack?", picked, embedder=_Encoder(),
