@@ -144,10 +144,18 @@ def _holds_any(strings: list[str], text: str) -> bool:
     return any(contains(norm, normalise(s)) for s in strings)
 
 
+_SHOWN_DATE = re.compile(r"^[^“]*?:\s*(?=“)")  # "14 March 2024 (reported): " before a quote
+_DATED_SOURCE = re.compile(r"\([^()]*\b(19|20)\d\d\)")  # "(Sahel Wire, 22 March 2024)"
+
+
 def timeline_lines(answer: Answer) -> list[tuple[str, list[int]]]:
-    """The answer's lines (a timeline's events, else its sentences) with their citations."""
+    """The answer's lines (a timeline's events, else its sentences) with their citations.
+
+    A timeline line is graded on what it quotes, not on the date it shows: "21 March 2024"
+    must not pass for the figure 21.
+    """
     if answer.timeline:
-        return [(e.text, list(e.citations)) for e in answer.timeline]
+        return [(_SHOWN_DATE.sub("", e.text), list(e.citations)) for e in answer.timeline]
     return [(s.text, list(s.citations)) for s in answer.sentences]
 
 
@@ -174,8 +182,9 @@ def is_correct(item: QAItem, answer: Answer) -> bool:
     if item.events:
         at = timeline_order(item, answer)
         return at is not None and at == sorted(at)
-    if item.first:
-        return _holds_any(item.first, first_sentence(answer)[0]) and holds_gold(item, answer.answer)
+    if item.first:  # the figure itself, not the date of its report
+        opening = _DATED_SOURCE.sub("", first_sentence(answer)[0])
+        return _holds_any(item.first, opening) and holds_gold(item, answer.answer)
     return holds_gold(item, first_sentence(answer)[0])
 
 

@@ -283,6 +283,11 @@ class Filters(BaseModel):
     sources: list[str] = Field(default_factory=list, description="Outlets to keep (any of).")
     date_from: str | None = Field(None, description="YYYY-MM-DD, inclusive.")
     date_to: str | None = Field(None, description="YYYY-MM-DD, inclusive.")
+    keep_undated: bool = Field(
+        False,
+        description="Articles with no known date pass the date range too (the as-of bound "
+        "of a question: an undated article is not known to be later).",
+    )
 
     def _range(self) -> tuple[int | None, int | None]:
         lo = published_int(self.date_from) if self.date_from else None
@@ -297,12 +302,18 @@ class Filters(BaseModel):
         if self.sources:
             clauses.append({"source": {"$in": list(self.sources)}})
         lo, hi = self._range()
+        dated: list[dict[str, Any]] = []
         if lo is not None:
-            clauses.append({"published_int": {"$gte": lo}})
+            dated.append({"published_int": {"$gte": lo}})
         if hi is not None:
-            clauses.append({"published_int": {"$lte": hi}})
-            if lo is None:  # undated articles are stored as 0: they never match a range
-                clauses.append({"published_int": {"$gt": 0}})
+            dated.append({"published_int": {"$lte": hi}})
+            if lo is None and not self.keep_undated:  # undated articles are stored as 0
+                dated.append({"published_int": {"$gt": 0}})
+        if dated and self.keep_undated:
+            inside = dated[0] if len(dated) == 1 else {"$and": dated}
+            clauses.append({"$or": [inside, {"published_int": {"$eq": 0}}]})
+        else:
+            clauses += dated
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -314,5 +325,5 @@ class Filters(BaseModel):
         lo, hi = self._range()
         day = published_int(chunk.published)
         if (lo is not None or hi is not None) and not day:
-            return False
+            return self.keep_undated
         return (lo is None or lo <= day) and (hi is None or day <= hi)

@@ -42,8 +42,8 @@ def _is_http(url: str) -> bool:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat window: escaped text, [n] markers linked to the source panel."""
-    if answer.refused:
-        return f"**{html.escape(answer.answer)}**"
+    if answer.refused:  # may name outlets and the question's words: data, escaped
+        return f"**{_md_escape(answer.answer, entities=True)}**"
     parts = []
     for s in answer.sentences:
         marks = " ".join(f"[\\[{n}\\]](#src-{n})" for n in s.citations)

@@ -33,6 +33,13 @@ _OLDEST = re.compile(
     r"premier|premi[eè]re|initial(e|ement)?|au d[ée]part|d'abord)\b",
     re.I,
 )
+# "first" that names something rather than an order: "the Prime Minister", "the first round";
+# and "since its first statement" (the reference of a change, not what is asked)
+_NOT_ORDER = re.compile(
+    r"\b(premier|first) (ministre|minister|lady|round|tour|vice|secr[ée]taire|adjoint)\b|"
+    r"\b(since|after|depuis|apr[eè]s)\s+(\w+\s+){0,2}(first|initial|premi[eè]re?|original)\w*",
+    re.I,
+)
 # "la semaine dernière" / "le dernier bilan": "dernier" in a relative date is not recency
 _LAST_PERIOD = re.compile(
     r"\b(la semaine|le mois|l'ann[ée]e|ces|les)\s+(derni[eè]re?s?|pass[ée]e?s?)\b|"
@@ -40,10 +47,16 @@ _LAST_PERIOD = re.compile(
     re.I,
 )
 _TIMELINE = re.compile(
-    r"\b(timeline|chronolog\w*|sequence of events|what (has |have )?happened|"
-    r"what (were|are) the (main |key )?(events|developments)|how did .{3,60} unfold|"
+    r"\b(timeline|chronolog\w*|sequence of events|how did .{3,60} unfold|step by step|"
+    r"[ée]tape par [ée]tape|day by day|jour apr[eè]s jour)\b",
+    re.I,
+)
+# "what happened ..." asks for events in order when it names a period ("last week", "since
+# July") or follows a story over time; "what happened to the journalist?" asks for an outcome
+_HAPPENED = re.compile(
+    r"\b(what (has |have )?happened|what (were|are) the (main |key )?(events|developments)|"
     r"que s'est-il pass[ée]|qu'est-il arriv[ée]|quels? (ont été|sont) les (principaux )?"
-    r"([ée]v[ée]nements|faits)|d[ée]roul[ée]|step by step|[ée]tape par [ée]tape)\b",
+    r"([ée]v[ée]nements|faits))\b",
     re.I,
 )
 _REVISION = re.compile(
@@ -68,7 +81,9 @@ _PAST_N = re.compile(
     re.I,
 )
 _RECENT_DAYS = re.compile(r"\b(recent days|these days|ces derniers temps)\b", re.I)
-_SINCE = r"(?<!d')(?<!d’)\b(since|after|following|depuis|apr[eè]s)\b"  # not "d'après"
+SINCE = r"(?<!d')(?<!d’)\b(since|after|following|depuis|apr[eè]s)\b"  # not "d'après"
+_SINCE = SINCE
+_SINCE_WORD = re.compile(_SINCE, re.I)
 _UNTIL = r"\b(before|until|till|up to|by the end of|prior to|avant|jusqu'(?:au|à|a|en))\b"
 _BETWEEN = r"\b(between|from|entre|du|de)\b"
 _AND = r"\b(and|to|until|through|et|au|à|a)\b"
@@ -83,6 +98,7 @@ class TimeFrame(BaseModel):
     start: date | None = Field(None, description="First day asked about (None: open).")
     end: date | None = Field(None, description="Last day asked about (None: open).")
     text: str = Field("", description="The words the period was read from.")
+    core: str = Field("", description="The time expression alone ('in 2021', 'this week').")
     relative: bool = Field(False, description="Counted back from as_of (this week, since X).")
     order: Order = Field("", description="'newest' (latest, current), 'oldest' (first).")
     timeline: bool = Field(False, description="Asks for dated events in order.")
@@ -118,46 +134,60 @@ def span_of(mention: DateMention) -> tuple[date, date] | None:
     return day, day
 
 
-def _count(word: str | None) -> int:
+_VAGUE = {"day": 7, "week": 2, "month": 2, "year": 1}  # "the past days", "ces derniers jours"
+_MAX_DAYS = 36500
+
+
+def _count(word: str | None, unit: str, plural: bool) -> int:
     if not word:
-        return 1
+        return _VAGUE[unit] if plural else 1
     return int(word) if word.isdigit() else _NUMBER_WORDS.get(word.lower(), 0)
 
 
 def _window(
     question: str, mentions: list[DateMention], as_of: date
-) -> tuple[date | None, date | None, str, bool]:
-    """(start, end, words, relative) of the period the question names, or Nones."""
+) -> tuple[date | None, date | None, str, bool, str]:
+    """(start, end, words, relative, core) of the period the question names, or Nones.
+
+    ``words`` shows the period ("since the coup in 2021"); ``core`` is the time expression
+    alone ("in 2021"), the part that can be taken out of the question.
+    """
     m = _PAST_N.search(question)
     if m:
-        n = _count(m["n"] or m["n2"] or m["nf"])
-        unit = m["unit"] or _UNITS_FR.get((m["unitf"] or "").rstrip("s"), "day")
-        if n:
-            return as_of - timedelta(days=n * _UNIT_DAYS[unit.lower()]), as_of, m[0].strip(), True
+        unit = (m["unit"] or _UNITS_FR.get((m["unitf"] or "").rstrip("s"), "day")).lower()
+        plural = m[0].rstrip().lower().endswith("s")
+        n = _count(m["n"] or m["n2"] or m["nf"], unit, plural)
+        if n:  # "past N days" is N days back from as_of, as_of included
+            days = min(n * _UNIT_DAYS[unit], _MAX_DAYS)
+            found = m[0].strip()
+            return as_of - timedelta(days=days - 1), as_of, found, True, found
     m = _RECENT_DAYS.search(question)
     if m:
-        return as_of - timedelta(days=7), as_of, m[0], True
+        return as_of - timedelta(days=6), as_of, m[0], True, m[0]
     spans = [(d, s) for d in mentions if (s := span_of(d)) is not None]
     if not spans:
-        return None, None, "", False
+        return None, None, "", False, ""
     (first, (lo, hi)), last = spans[0], spans[-1]
     before = question[: first.start]
     relative = first.relative and not any(ch.isdigit() for ch in first.text)
+    if lo > as_of:
+        return None, None, "", False, ""  # "next week", "since 2030": not a period to report on
     words = question[first.start : last[0].end]
     between = re.search(_BETWEEN + r"[^?]{0,12}$", before, re.I)
     if len(spans) >= 2 and between and re.search(_AND, question[first.end : last[0].start], re.I):
         hi2 = last[1][1]
         while lo > hi2 and not re.search(r"\d{4}", first.text):  # "March and May 2024"
             lo = lo.replace(year=lo.year - 1)
-        return lo, min(hi2, as_of), before[between.start() :] + words, relative
+        if lo > hi2:  # "between 2024 and 2023"
+            lo, hi2 = last[1][0], hi
+        both = relative and last[0].relative and not any(ch.isdigit() for ch in last[0].text)
+        return lo, min(hi2, as_of), before[between.start() :] + words, both, words
     since = re.search(_SINCE + r"[^?.;]{0,40}$", before, re.I)
     if since:  # "since the coup in 2021": from the named date to as_of
-        return lo, as_of, before[since.start() :] + words, True
+        return lo, as_of, before[since.start() :] + words, True, words
     if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):
-        return None, min(hi, as_of), words, relative
-    if lo > as_of:
-        return None, None, "", False  # "next week": not a period the corpus can report on
-    return lo, min(hi, as_of), words, relative
+        return None, min(hi, as_of), words, relative, words
+    return lo, min(hi, as_of), words, relative, words
 
 
 _META = re.compile(
@@ -187,10 +217,12 @@ def without_time(question: str, frame: TimeFrame) -> str:
     dilute retrieval and the evidence's coverage of the question.
     """
     out = question
-    if frame.text:  # "yesterday's strike" -> "strike"
-        out = re.sub(re.escape(frame.text) + r"(['’]s\b)?", " ", out, flags=re.I)
+    if frame.core:  # "in the attack this week" -> "in the attack"; "yesterday's strike" -> "strike"
+        prep = r"(\b(in|on|during|over|since|from|between|en|depuis|le|du|entre)\s+)?"
+        core = r"(?<!\w)" + re.escape(frame.core) + r"(['’]s)?(?!\w)"
+        out = re.sub(prep + core, " ", out, flags=re.I)
     if frame.order == "newest":
-        out = _NEWEST.sub(" ", _LAST_PERIOD.sub(lambda m: m[0], out))
+        out = _NEWEST.sub(" ", out)
     out = _META.sub(" ", out)
     if frame.timeline:  # "give me a timeline of X and its aftermath" asks about X
         out = _TIMELINE_WORDS.sub(" ", out)
@@ -208,8 +240,8 @@ def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
 
     language = language or detect_language(question)
     mentions, _ = dates(pipeline(language)(question), language, as_of)
-    start, end, words, relative = _window(question, mentions, as_of)
-    without_period = _LAST_PERIOD.sub(" ", question)
+    start, end, words, relative, core = _window(question, mentions, as_of)
+    without_period = _NOT_ORDER.sub(" ", _LAST_PERIOD.sub(" ", question))
     order: Order = ""
     if _OLDEST.search(without_period):
         order = "oldest"
@@ -220,8 +252,12 @@ def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
         start=start,
         end=end,
         text=words,
+        core=core,
         relative=relative,
         order=order,
-        timeline=bool(_TIMELINE.search(question)),
+        timeline=bool(
+            _TIMELINE.search(question)
+            or (_HAPPENED.search(question) and (start is not None or _SINCE_WORD.search(question)))
+        ),
         revision=bool(_REVISION.search(question)),
     )

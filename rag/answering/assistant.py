@@ -264,15 +264,27 @@ class Assistant:
         if not dated:
             return REFUSAL
         newest = max(dated, key=lambda c: c.published)
-        if newest.published >= frame.start.isoformat() and results:
-            return REFUSAL
-        period = f"{format_date(frame.start.isoformat(), 'en')} to " + format_date(
-            (frame.end or frame.as_of).isoformat(), "en"
-        )
-        asked = f"“{frame.text}” ({period})" if frame.text else period
+        if newest.published >= frame.start.isoformat() or any(
+            r.lexical_rank is not None for r in results
+        ):
+            return REFUSAL  # the period has reports sharing the question's words: no claim
+        lang = "fr" if question_language(query, ("en", "fr")) == "fr" else "en"
+        start = format_date(frame.start.isoformat(), lang)
+        end = format_date((frame.end or frame.as_of).isoformat(), lang)
+        outlet = newest.source or newest.title
+        newest_day = format_date(newest.published, lang)
+        if lang == "fr":
+            asked = (
+                f"« {frame.text} » (du {start} au {end})" if frame.text else f"du {start} au {end}"
+            )
+            return (
+                f"Les sources du corpus ne répondent pas à cette question. Elles ne couvrent pas "
+                f"{asked} : l'article le plus récent sur ce sujet date du {newest_day} ({outlet})."
+            )
+        asked = f"“{frame.text}” ({start} to {end})" if frame.text else f"{start} to {end}"
         return (
             f"{REFUSAL} They do not cover {asked}: the newest article on this is from "
-            f"{format_date(newest.published, 'en')} ({newest.source or newest.title})."
+            f"{newest_day} ({outlet})."
         )
 
     def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:

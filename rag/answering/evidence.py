@@ -288,13 +288,18 @@ def select_evidence(
             )
         )
     scored.sort(key=lambda e: e.score, reverse=True)
+    # a period counted back from as-of ("this week") already narrows the candidates to a few
+    # days' reports: what is left needs less lexical proof that it is about the question
+    bar = settings.min_answerability
+    if frame is not None and frame.relative and frame.start is not None:
+        bar -= settings.period_answerability_relief
     passing = [
         e
         for e in scored
         if e.type_ok
         and e.coverage >= settings.min_coverage
         and e.similarity >= settings.min_similarity
-        and e.coverage + e.similarity >= settings.min_answerability
+        and e.coverage + e.similarity >= bar
     ]
     if not passing:
         return [], scored

@@ -164,6 +164,7 @@ def _figures(
 
 
 EARLIER = {"en": "Earlier", "fr": "Auparavant"}
+LATER = {"en": "Later", "fr": "Par la suite"}
 
 
 def figure_lines(
@@ -198,8 +199,9 @@ def figure_lines(
             x for x in (ev.source, format_date(ev.published, lang) if ev.published else "") if x
         )
         line = f"{text} ({where})" if where else text
-        if n and len(dates) > 1 and ev.published != evidence[parts[0][1]].published:
-            line = f"{EARLIER[lang]}: {line}"
+        first_day = evidence[parts[0][1]].published
+        if n and len(dates) > 1 and ev.published and first_day and ev.published != first_day:
+            line = f"{(LATER if frame.order == 'oldest' else EARLIER)[lang]}: {line}"
         lines.append((line[:1].upper() + line[1:], [i]))
     return lines
 

@@ -57,7 +57,8 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
 _TOLL_TERMS = frozenset({"toll", "bilan", "death", "dead", "mort", "victime"})
 _DEATH = re.compile(
     r"\b(kill\w*|dead|deaths?|died|toll|bodies|victims?|tu[ée]e?s?|morts?|d[ée]c[èe]s|"
-    r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri\w*|lost their lives|perdu la vie)\b",
+    r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri|p[ée]rirent|p[ée]rissent|lost their lives|"
+    r"perdu la vie)\b",
     re.I,
 )
 # a preposition of place or part (hedges skipped) right before a figure: "on two villages"
@@ -70,6 +71,12 @@ _PLACE_BEFORE = re.compile(
 _HURT = re.compile(
     r"\W*(\w+\W+){0,2}?(wounded|injured|hurt|missing|bless[ée]e?s?|disparue?s?)\b", re.I
 )
+_DEATH_BEFORE = re.compile(
+    r"\b(kill\w*|tu[ée]\w*|tuant|fait)\s+((at least|some|about|nearly|au moins|environ|"
+    r"pr[èe]s de|quelque)\s+)?$",
+    re.I,
+)
+_VERB_CHARS = 25  # before a counted figure: "killed 40 soldiers", "killing nine soldiers"
 _DEATH_WINDOW = 120  # characters before an uncounted figure in which a death word makes it a toll
 
 
@@ -89,11 +96,13 @@ def _near_death(claim: SentenceClaim, f: Figure) -> bool:
     if f.counts and _DEATH.search(f.counts):
         return True
     text, begin, end = claim.text, f.start - claim.start, f.end - claim.start
-    if f.counts:
-        at = text.find(f.counts, end)
-        after = at + len(f.counts) if 0 <= at <= end + 40 else end
-        if _DEATH.search(text[after : after + 25]):
-            return True
+    at = text.find(f.counts, end) if f.counts else -1
+    if 0 <= at <= end + 40 and not re.search(r"[,;:]", text[end:at]):
+        # "20 civilians were killed", "killed 40 soldiers": the verb is next to them
+        after = at + len(f.counts)
+        verb_before = _DEATH_BEFORE.search(text[max(0, begin - _VERB_CHARS) : begin])
+        verb_after = _DEATH.search(text[after : after + 25])
+        return bool(verb_before or verb_after) and not _HURT.match(text[after : after + 30])
     if _HURT.match(text[end : end + 30]):
         return False  # "20 killed and eight wounded": the eight are not dead
     if _PLACE_BEFORE.search(text[max(0, begin - 40) : begin]):

@@ -11,13 +11,13 @@ below one inside it (``time_fit``).
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rag.analysis.models import DateMention, SentenceClaim
-from rag.analysis.timeframe import TimeFrame, span_of
+from rag.analysis.timeframe import SINCE, TimeFrame, span_of
 from rag.models import Filters, published_int
 
-_SINCE = re.compile(r"\b(since|after|following|depuis|apr[eè]s)\b[^,;.]*$", re.I)
+_SINCE = re.compile(SINCE + r"[^,;.]*$", re.I)
 _SINCE_CHARS = 50  # before a date: "since" there makes it a reference, not the event's date
 _DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
 
@@ -30,10 +30,15 @@ def as_of_date(as_of: str | date | None) -> date:
     """
     if as_of is None or as_of == "":
         return date.today()
+    if isinstance(as_of, datetime):
+        return as_of.date()
     if isinstance(as_of, date):
         return as_of
+    text = as_of.strip() if isinstance(as_of, str) else ""
     try:
-        return date.fromisoformat(as_of.strip())
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"as_of must be a date as YYYY-MM-DD, got {as_of!r}") from None
 
@@ -48,17 +53,28 @@ def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -
     """
     base = filters or Filters()
     hi = frame.as_of
+    lo = frame.start if frame.relative else None
     if frame.end is not None and frame.relative:
         hi = min(hi, frame.end + timedelta(days=grace_days))
-    lo = frame.start if frame.relative else None
-    if base.date_to:
-        hi = min(hi, date.fromisoformat(base.date_to))
-    if base.date_from:
-        given = date.fromisoformat(base.date_from)
-        lo = max(lo, given) if lo else given
+    given_lo, given_hi = (_day(n) for n in base._range())  # YYYY-MM counts from the 1st
+    if given_hi is not None:
+        hi = min(hi, given_hi)
+    if given_lo is not None:
+        lo = max(lo, given_lo) if lo else given_lo
+    # only the as-of bound: an undated article is not known to be later, so it stays
+    undated = lo is None and given_hi is None and not (frame.relative and frame.window)
     return base.model_copy(
-        update={"date_from": lo.isoformat() if lo else None, "date_to": hi.isoformat()}
+        update={
+            "date_from": lo.isoformat() if lo else None,
+            "date_to": hi.isoformat(),
+            "keep_undated": undated or base.keep_undated,
+        }
     )
+
+
+def _day(n: int | None) -> date | None:
+    """A ``published_int`` (YYYYMMDD) as a date."""
+    return None if not n else date(n // 10000, n // 100 % 100, n % 100)
 
 
 def event_dates(claim: SentenceClaim) -> list[DateMention]:
@@ -123,7 +139,9 @@ def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
         for d in event_dates(claim):
             if d.precision == "week":  # "last week": which day is not known
                 continue
-            before = claim.text[max(0, d.start - claim.start - _SINCE_CHARS) : d.start - claim.start]
+            before = claim.text[
+                max(0, d.start - claim.start - _SINCE_CHARS) : d.start - claim.start
+            ]
             if _SINCE.search(before):  # "have left since the strike on 16 November"
                 continue
             span = span_of(d)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from rag.analysis.timeframe import question_time
+from rag.analysis.timeframe import question_time, without_time
 
 AS_OF = date(2025, 9, 14)  # a Sunday
 
@@ -16,8 +16,10 @@ AS_OF = date(2025, 9, 14)  # a Sunday
         ("What happened in Ménaka last week?", "2025-09-01", "2025-09-07"),
         ("Que s'est-il passé à Gao la semaine dernière ?", "2025-09-01", "2025-09-07"),
         ("Où en sont les négociations cette semaine ?", "2025-09-08", "2025-09-14"),
-        ("Any attacks in the past ten days?", "2025-09-04", "2025-09-14"),
-        ("Combien de morts ces trois derniers jours ?", "2025-09-11", "2025-09-14"),
+        ("Any attacks in the past ten days?", "2025-09-05", "2025-09-14"),  # ten, as-of included
+        ("Combien de morts ces trois derniers jours ?", "2025-09-12", "2025-09-14"),
+        ("Combien de morts ces derniers jours ?", "2025-09-08", "2025-09-14"),  # a week
+        ("What happened between 2024 and 2023?", "2023-01-01", "2024-12-31"),  # reversed
         ("What did the army say in July 2024?", "2024-07-01", "2024-07-31"),
         ("How has the toll claim changed since July?", "2025-07-01", "2025-09-14"),
         ("What happened since the coup in 2021?", "2021-01-01", "2025-09-14"),
@@ -33,11 +35,42 @@ def test_periods_are_resolved_against_as_of(question: str, start: str, end: str)
     assert t.text and t.text.lower() in question.lower()
 
 
-def test_until_has_no_start_and_next_week_is_not_a_period() -> None:
+def test_until_has_no_start_and_future_periods_are_none() -> None:
     t = question_time("Who was killed before June 2025?", AS_OF)
     assert (t.start, t.end) == (None, date(2025, 6, 30))
     assert not question_time("What will happen next week?", AS_OF).window
+    assert not question_time("What happened since 2026?", AS_OF).window  # after as-of
     assert not question_time("Why did the rebels fight Wagner?", AS_OF).window
+    huge = question_time("Any attack in the past 99999 years?", AS_OF)
+    assert huge.start is not None and huge.start < AS_OF  # clamped, no overflow
+
+
+def test_named_dates_are_not_relative_periods_counted_back_from_as_of() -> None:
+    assert question_time("What happened this week?", AS_OF).relative
+    assert question_time("What changed since July?", AS_OF).relative
+    assert not question_time("What did the army say in July 2024?", AS_OF).relative
+    assert not question_time("What happened between March and May 2024?", AS_OF).relative
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        (
+            "According to the reports published this week, how many soldiers died in Gao?",
+            "How many soldiers died in Gao?",
+        ),
+        (
+            "How many soldiers are now dead after the latest attack in Gao this week?",
+            "How many soldiers are dead after the attack in Gao?",
+        ),
+        ("What happened since the coup in 2021?", "What happened since the coup?"),
+        ("Who is the Mayor of Gao in May 2025?", "Who is the Mayor of Gao?"),  # not "or"
+        ("Give me a timeline of the Kassoro camp attack.", "The Kassoro camp attack."),
+        ("How many civilians did yesterday's strike kill?", "How many civilians did strike kill?"),
+    ],
+)
+def test_the_subject_is_the_question_without_its_time_words(question: str, subject: str) -> None:
+    assert without_time(question, question_time(question, AS_OF)) == subject
 
 
 @pytest.mark.parametrize(
@@ -50,6 +83,10 @@ def test_until_has_no_start_and_next_week_is_not_a_period() -> None:
         ("Quel bilan l'armée a-t-elle donné initialement ?", "oldest"),
         ("Que s'est-il passé la semaine dernière ?", ""),  # "dernière" of a period
         ("How many soldiers died in Kassoro?", ""),
+        ("Has the army revised its toll since its first statement?", ""),  # a reference
+        ("L'armée a-t-elle modifié son bilan depuis sa première annonce ?", ""),
+        ("Que dit le Premier ministre sur le blocus ?", ""),
+        ("Who won the first round of the election?", ""),
     ],
 )
 def test_order_words(question: str, order: str) -> None:
@@ -59,6 +96,9 @@ def test_order_words(question: str, order: str) -> None:
 def test_timeline_and_revision_questions() -> None:
     assert question_time("Give me a timeline of the Tinzaouaten battle.", AS_OF).timeline
     assert question_time("Chronologie du blocus de carburant", AS_OF).timeline
+    assert question_time("What happened in Ménaka last week?", AS_OF).timeline
+    assert not question_time("What happened to the kidnapped journalist?", AS_OF).timeline
+    assert not question_time("Où s'est déroulé le sommet ?", AS_OF).timeline
     assert question_time("How has the Wagner death toll claim changed?", AS_OF).revision
     assert question_time("Le bilan a-t-il été révisé ?", AS_OF).revision
     plain = question_time("Who leads the CSP?", AS_OF)

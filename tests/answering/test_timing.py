@@ -50,10 +50,32 @@ def ev(text, published, *, source="Sahel Wire", doc="d", c=None, score=1.0, **kw
 
 
 def test_as_of_defaults_to_today_and_names_a_bad_date():
+    from datetime import datetime
+
     assert as_of_date(None) == date.today()
     assert as_of_date("2024-01-12") == date(2024, 1, 12)
-    with pytest.raises(ValueError, match="as_of must be a date as YYYY-MM-DD, got '12/01/2024'"):
-        as_of_date("12/01/2024")
+    assert as_of_date(datetime(2024, 1, 12, 18, 30)) == date(2024, 1, 12)
+    for bad in ("12/01/2024", "20240112", 20240112):
+        with pytest.raises(ValueError, match=f"as_of must be a date as YYYY-MM-DD, got {bad!r}"):
+            as_of_date(bad)  # type: ignore[arg-type]
+
+
+def test_the_as_of_bound_keeps_undated_articles_a_period_does_not():
+    from rag.models import Chunk
+
+    undated = Chunk(id="u", doc_id="u", index=0, text="t", start=0, end=1, published="")
+    later = undated.model_copy(update={"published": "2024-04-01"})
+    bound = period_filters(None, frame(), grace_days=7)
+    assert bound.keep_undated and bound.matches(undated) and not bound.matches(later)
+    assert bound.where() == {
+        "$or": [{"published_int": {"$lte": 20240324}}, {"published_int": {"$eq": 0}}]
+    }
+    week = frame(start=date(2024, 3, 18), end=date(2024, 3, 24), relative=True)
+    assert not period_filters(None, week, grace_days=7).matches(undated)
+    # the user's own date range keeps its rule: undated articles never match it
+    mine = Filters(date_from="2024-03", date_to="2024-03-20")
+    f = period_filters(mine, frame(), grace_days=7)
+    assert (f.date_from, f.date_to, f.keep_undated) == ("2024-03-01", "2024-03-20", False)
 
 
 def test_the_period_filters_publication_with_grace_never_past_as_of():

@@ -115,8 +115,14 @@ def test_refusal_looks_like_a_refusal():
     refused = Answer(
         question="q", answer="The sources in the corpus do not answer this.", refused=True
     )
-    assert answer_markdown(refused) == "**The sources in the corpus do not answer this.**"
+    assert answer_markdown(refused) == "**The sources in the corpus do not answer this\\.**"
     assert "No answer in the corpus" in sources_html(refused)
+    # a coverage refusal names an outlet: data, so no link or tag can come of it
+    named = refused.model_copy(
+        update={"answer": "… the newest article is from 1 May ([x](javascript:y) <b>)."}
+    )
+    md = answer_markdown(named)
+    assert "](" not in md.replace("\\](", "") and "<b>" not in md
 
 
 def test_launch_flags():
