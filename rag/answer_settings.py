@@ -40,6 +40,13 @@ class AnswerSettings(BaseModel):
         description="coverage + similarity an evidence sentence must reach to answer. "
         "Calibrated with evals/calibrate.py on ClapNQ (600 questions) and the seed QA set.",
     )
+    revision_extra_evidence: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Evidence sentences allowed beyond max_evidence for a question on how a "
+        "figure changed: one per report.",
+    )
     period_answerability_relief: float = Field(
         0.25,
         ge=0.0,

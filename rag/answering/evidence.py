@@ -291,7 +291,8 @@ def select_evidence(
     # a period counted back from as-of ("this week") already narrows the candidates to a few
     # days' reports: what is left needs less lexical proof that it is about the question
     bar = settings.min_answerability
-    if frame is not None and frame.relative and frame.start is not None:
+    in_period = frame is not None and frame.relative and frame.start is not None
+    if in_period:
         bar -= settings.period_answerability_relief
     passing = [
         e
@@ -300,13 +301,19 @@ def select_evidence(
         and e.coverage >= settings.min_coverage
         and e.similarity >= settings.min_similarity
         and e.coverage + e.similarity >= bar
+        # "last week, three soldiers were killed" recalls; it does not answer "this week"
+        and not (in_period and e.signals["time_fit"] < 0)
     ]
     if not passing:
         return [], scored
     best = passing[0].score
     selected = [passing[0]]
+    # a figure's history ("has the toll been revised") needs each report's figure
+    most = settings.max_evidence
+    if frame is not None and frame.revision and qtype == "number":
+        most += settings.revision_extra_evidence
     for e in passing[1:]:
-        if len(selected) >= settings.max_evidence:
+        if len(selected) >= most:
             break
         if any(_overlaps(e, s) for s in selected):
             continue
