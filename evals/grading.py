@@ -159,6 +159,15 @@ def timeline_lines(answer: Answer) -> list[tuple[str, list[int]]]:
     return [(s.text, list(s.citations)) for s in answer.sentences]
 
 
+def events_found(item: QAItem, answer: Answer) -> float:
+    """Share of a timeline's gold events that some line of the answer states (0 if refused)."""
+    if answer.refused or not item.events:
+        return 0.0
+    lines = timeline_lines(answer)
+    found = [any(_holds_any(e.any, text) for text, _ in lines) for e in item.events]
+    return sum(found) / len(found)
+
+
 def timeline_order(item: QAItem, answer: Answer) -> list[int] | None:
     """For each gold event, the first answer line holding it; None when one is missing."""
     lines = timeline_lines(answer)

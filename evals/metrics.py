@@ -53,6 +53,7 @@ from evals.grading import (
     citation_ok,
     cited_passage,
     correct_anywhere,
+    events_found,
     first_hit,
     first_sentence,
     holds_gold,
@@ -117,6 +118,7 @@ class Row:
     sentences_quoted: int = 0  # verbatim evidence rather than generated text
     notes: list[str] = field(default_factory=list)  # e.g. the LLM stopped: quotes answered
     dated: bool = False  # answered, and every cited source has its publication date
+    events_found: float | None = None  # timelines: share of the gold events the answer states
 
 
 def grade(item: QAItem, answer: Answer, *, hit_rank: int | None = -1) -> Row:
@@ -146,6 +148,7 @@ def grade(item: QAItem, answer: Answer, *, hit_rank: int | None = -1) -> Row:
         sentences_quoted=sum(s.quoted for s in answer.sentences),
         notes=list(answer.notes),
         dated=not answer.refused and all(c.published for c in answer.citations),
+        events_found=events_found(item, answer) if item.events else None,
     )
 
 
@@ -165,6 +168,11 @@ def bootstrap(values: list[bool]) -> dict[str, Any]:
 def plain(values: list[bool]) -> dict[str, Any]:
     """Mean and count, no interval (the per-group figures)."""
     return {"value": sum(values) / len(values) if values else None, "n": len(values)}
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -204,6 +212,7 @@ def summarise(rows: list[Row], rate: Rate = bootstrap) -> dict[str, Any]:
         "sentences_quoted": _ratio(sum(r.sentences_quoted for r in rows), sent_total),
         "answers_with_notes": sum(bool(r.notes) for r in rows),
         "source_dates_shown": rate([r.dated for r in rows if not r.refused]),
+        "timeline_events_found": _mean([r.events_found for r in rows]),
         "median_words": statistics.median(words) if words else None,
         "median_seconds": statistics.median(secs) if secs else None,
         "p95_seconds": secs[min(len(secs) - 1, int(0.95 * len(secs)))] if secs else None,

@@ -245,8 +245,8 @@ def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
     order: Order = ""
     if _OLDEST.search(without_period):
         order = "oldest"
-    elif _NEWEST.search(without_period):
-        order = "newest"
+    elif _NEWEST.search(without_period) or _SINCE_WORD.search(question):
+        order = "newest"  # "since his release, where has he been?": the newest reports
     return TimeFrame(
         as_of=as_of,
         start=start,

@@ -83,8 +83,9 @@ def test_the_subject_is_the_question_without_its_time_words(question: str, subje
         ("Quel bilan l'armée a-t-elle donné initialement ?", "oldest"),
         ("Que s'est-il passé la semaine dernière ?", ""),  # "dernière" of a period
         ("How many soldiers died in Kassoro?", ""),
-        ("Has the army revised its toll since its first statement?", ""),  # a reference
-        ("L'armée a-t-elle modifié son bilan depuis sa première annonce ?", ""),
+        ("Has the army revised its toll since its first statement?", "newest"),  # "since"
+        ("Since his release, where has the engineer travelled?", "newest"),
+        ("L'armée a-t-elle modifié son bilan depuis sa première annonce ?", "newest"),
         ("Que dit le Premier ministre sur le blocus ?", ""),
         ("Who won the first round of the election?", ""),
     ],

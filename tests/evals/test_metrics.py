@@ -443,3 +443,17 @@ def test_a_revision_opens_with_the_latest_figure_and_states_every_one():
     assert not is_correct(item, _answer(sentences=[_sentence("9, then 21.", 1)]).model_copy(
         update={"sentences": [_sentence("Nine (15 March).", 1), _sentence("21 now.", 2)]}))  # fmt: skip
     assert not is_correct(item, _answer(sentences=[_sentence("At least 21.", 1)]))  # 9 missing
+
+
+def test_events_found_is_the_share_of_gold_events_some_line_states():
+    from evals.grading import GoldEvent, events_found
+    from rag.models import TimelineEvent
+
+    item = QAItem(id="tl", question="q", events=[
+        GoldEvent(date="2024-03-14", any=["attacked"]), GoldEvent(date="2024-03-18", any=["16"]),
+    ])  # fmt: skip
+    # "18 March" in the shown date is not the figure 16, nor is "21 March" the figure 21
+    line = TimelineEvent(date="2024-03-16", text="16 March 2024: “Gunmen attacked.”", citations=[1])
+    ans = _answer("x").model_copy(update={"timeline": [line]})
+    assert events_found(item, ans) == 0.5
+    assert events_found(item, ans.model_copy(update={"refused": True})) == 0.0
