@@ -22,12 +22,11 @@ from rag.analysis.timeframe import TimeFrame, question_time, without_time
 from rag.answering.compose import cite, compose
 from rag.answering.condense import History, condense
 from rag.answering.evidence import select_evidence
-from rag.answering.lead import format_date
 from rag.answering.llm import make_chat_model
 from rag.answering.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
 from rag.answering.retrieval import HybridRetriever, Retrieved
 from rag.answering.timeline import as_composed, finish, timeline, timeline_evidence
-from rag.answering.timing import as_of_date, period_filters
+from rag.answering.timing import as_of_date, not_covered, period_filters
 from rag.embeddings import TextEncoder, get_embedder
 from rag.errors import LLMCrashedError
 from rag.index.store import Store
@@ -249,11 +248,7 @@ class Assistant:
         filters: Filters | None,
         results: list[Retrieved],
     ) -> str:
-        """The refusal; for a period the corpus does not reach, what its newest report is.
-
-        "The sources in the corpus do not answer this. They do not cover this week (8 to 14
-        September 2025): the newest article on this is from 1 August 2024 (Sahel Wire)."
-        """
+        """The refusal; for a period the corpus does not reach, what its newest report is."""
         if frame is None or frame.start is None or not frame.relative:
             return REFUSAL
         unbounded = frame.model_copy(update={"start": None, "end": None})
@@ -268,23 +263,9 @@ class Assistant:
             r.lexical_rank is not None for r in results
         ):
             return REFUSAL  # the period has reports sharing the question's words: no claim
-        lang = "fr" if question_language(query, ("en", "fr")) == "fr" else "en"
-        start = format_date(frame.start.isoformat(), lang)
-        end = format_date((frame.end or frame.as_of).isoformat(), lang)
-        outlet = newest.source or newest.title
-        newest_day = format_date(newest.published, lang)
-        if lang == "fr":
-            asked = (
-                f"« {frame.text} » (du {start} au {end})" if frame.text else f"du {start} au {end}"
-            )
-            return (
-                f"Les sources du corpus ne répondent pas à cette question. Elles ne couvrent pas "
-                f"{asked} : l'article le plus récent sur ce sujet date du {newest_day} ({outlet})."
-            )
-        asked = f"“{frame.text}” ({start} to {end})" if frame.text else f"{start} to {end}"
-        return (
-            f"{REFUSAL} They do not cover {asked}: the newest article on this is from "
-            f"{newest_day} ({outlet})."
+        language = question_language(query, ("en", "fr"))
+        return not_covered(
+            frame, newest.published, newest.source or newest.title, language, REFUSAL
         )
 
     def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:

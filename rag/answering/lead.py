@@ -11,7 +11,6 @@ come first, as before.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Literal
 
 from rag.analysis.models import (
@@ -24,7 +23,7 @@ from rag.analysis.models import (
 )
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.slots import asks_toll, counted_figures, fillers, fold, is_source
-from rag.answering.timing import event_dates
+from rag.answering.timing import event_dates, format_date
 from rag.answering.verify import clause_spans
 from rag.models import Evidence
 
@@ -33,12 +32,6 @@ HEDGES = {
     "fr": {"at_least": "au moins", "at_most": "au plus", "about": "environ"},
 }
 ACCORDING_TO = {"en": "according to", "fr": "selon"}
-MONTHS = {
-    "en": "January February March April May June July August September October November "
-    "December".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
-    "décembre".split(),
-}
 
 
 def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]] | None:
@@ -257,18 +250,6 @@ def _figure_parts(
     if any(by_source for *_, by_source in parts):  # "what did the rebels say": theirs only
         parts = [p for p in parts if p[2]]
     return [(t, i) for t, i, _ in parts]
-
-
-def format_date(iso: str, lang: str) -> str:
-    """'2024-03-14' -> '14 March 2024' (or '14 mars 2024'); months and years as far as known."""
-    parts = iso.split("-")
-    months = MONTHS[lang]
-    if len(parts) == 3:
-        day = date.fromisoformat(iso)
-        return f"{day.day} {months[day.month - 1]} {day.year}"
-    if len(parts) == 2:
-        return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    return iso
 
 
 def _shown_date(d: DateMention, lang: str) -> str:

@@ -15,8 +15,7 @@ import numpy as np
 
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.compose import Composed, quote
-from rag.answering.lead import format_date
-from rag.answering.timing import event_date
+from rag.answering.timing import event_date, format_date
 from rag.embeddings import TextEncoder
 from rag.models import Answer, Evidence, TimelineEvent
 from rag.settings import AnswerSettings

@@ -17,6 +17,14 @@ from rag.analysis.models import DateMention, SentenceClaim
 from rag.analysis.timeframe import SINCE, TimeFrame, span_of
 from rag.models import Filters, published_int
 
+MONTHS = {
+    "en": "January February March April May June July August September October November "
+    "December".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre "
+    "décembre".split(),
+}
+
+
 _SINCE = re.compile(SINCE + r"[^,;.]*$", re.I)
 _SINCE_CHARS = 50  # before a date: "since" there makes it a reference, not the event's date
 _DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
@@ -148,3 +156,37 @@ def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
             if d.iso and span and (not published or span[0].isoformat() <= published):
                 return d.iso, False
     return published, True
+
+
+def format_date(iso: str, lang: str) -> str:
+    """'2024-03-14' -> '14 March 2024' (or '14 mars 2024'); months and years as far as known."""
+    parts = iso.split("-")
+    months = MONTHS[lang]
+    if len(parts) == 3:
+        day = date.fromisoformat(iso)
+        return f"{day.day} {months[day.month - 1]} {day.year}"
+    if len(parts) == 2:
+        return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return iso
+
+
+def not_covered(frame: TimeFrame, newest: str, outlet: str, language: str, refusal: str) -> str:
+    """The refusal for a period no report reaches, naming the newest report on the subject.
+
+    "The sources in the corpus do not answer this. They do not cover “this week” (8 September
+    2025 to 14 September 2025): the newest article on this is from 1 August 2024 (Sahel Wire)."
+    """
+    lang = "fr" if language == "fr" else "en"
+    start = format_date((frame.start or frame.as_of).isoformat(), lang)
+    end = format_date((frame.end or frame.as_of).isoformat(), lang)
+    day = format_date(newest, lang)
+    if lang == "fr":
+        asked = f"« {frame.text} » (du {start} au {end})" if frame.text else f"du {start} au {end}"
+        return (
+            "Les sources du corpus ne répondent pas à cette question. Elles ne couvrent pas "
+            f"{asked} : l'article le plus récent sur ce sujet date du {day} ({outlet})."
+        )
+    asked = f"“{frame.text}” ({start} to {end})" if frame.text else f"{start} to {end}"
+    return (
+        f"{refusal} They do not cover {asked}: the newest article on this is from {day} ({outlet})."
+    )

@@ -133,6 +133,8 @@ def test_eval_no_llm_prints_the_table_and_rag_eval_gives_the_same_figures(tiny):
         "sentences_with_citation",
         "sentences_quoted",
         "answers_with_notes",
+        "source_dates_shown",
+        "timeline_events_found",
         "median_words",
         "median_seconds",
         "p95_seconds",
