@@ -26,7 +26,7 @@ from rag.answering.llm import make_chat_model
 from rag.answering.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
 from rag.answering.retrieval import HybridRetriever, Retrieved
 from rag.answering.timeline import as_composed, finish, timeline, timeline_evidence
-from rag.answering.timing import as_of_date, not_covered, period_filters
+from rag.answering.timing import as_of_date, before_corpus, not_covered, period_filters
 from rag.embeddings import TextEncoder, get_embedder
 from rag.errors import LLMCrashedError
 from rag.index.store import Store
@@ -249,6 +249,12 @@ class Assistant:
         results: list[Retrieved],
     ) -> str:
         """The refusal; for a period the corpus does not reach, what its newest report is."""
+        if frame is not None and not results:  # nothing published by the as-of date?
+            later = [r.chunk.published for r in self.retriever.retrieve(query, filters=filters)]
+            after = sorted(p for p in later if p > frame.as_of.isoformat())
+            if after and len(after) == len(later):
+                language = question_language(query, ("en", "fr"))
+                return before_corpus(frame.as_of, after[0], language, REFUSAL)
         if frame is None or frame.start is None or not frame.relative:
             return REFUSAL
         unbounded = frame.model_copy(update={"start": None, "end": None})

@@ -190,3 +190,18 @@ def not_covered(frame: TimeFrame, newest: str, outlet: str, language: str, refus
     return (
         f"{refusal} They do not cover {asked}: the newest article on this is from {day} ({outlet})."
     )
+
+
+def before_corpus(as_of: date, earliest: str, language: str, refusal: str) -> str:
+    """The refusal when nothing in the corpus was published by the as-of date."""
+    lang = "fr" if language == "fr" else "en"
+    when, first = format_date(as_of.isoformat(), lang), format_date(earliest, lang)
+    if lang == "fr":
+        return (
+            "Les sources du corpus ne répondent pas à cette question : aucun article n'était "
+            f"publié au {when} (date de référence) ; le premier sur ce sujet date du {first}."
+        )
+    return (
+        f"{refusal} No article in the corpus had been published by {when} (the as-of date); "
+        f"the earliest on this is from {first}."
+    )

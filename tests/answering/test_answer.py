@@ -142,3 +142,18 @@ def test_quantity_questions_need_a_number(question, kind):
     if kind == "number":  # a sentence without a figure cannot answer it
         assert not type_fits(kind, question, "Many complain of marginalisation by the government.")
         assert type_fits(kind, question, "It has about 22 million inhabitants, the census said.")
+
+
+def test_as_of_before_every_article_refuses_and_says_when_the_corpus_starts(indexed, fake_embedder):
+    a, _ = _assistant(indexed, fake_embedder)
+    ans = a.ask(Q_TOLL, as_of="2024-07-20")  # the seed article is from 1 August 2024
+    assert ans.refused and ans.citations == [] and ans.as_of == "2024-07-20"
+    assert ans.answer == (
+        f"{REFUSAL} No article in the corpus had been published by 20 July 2024 (the as-of "
+        "date); the earliest on this is from 1 August 2024."
+    )
+    later = a.ask(Q_TOLL, as_of="2024-08-02")
+    assert not later.refused and later.as_of == "2024-08-02"
+    assert all(c.published <= "2024-08-02" for c in later.citations)
+    with pytest.raises(ValueError, match="as_of must be a date as YYYY-MM-DD, got 'yesterday'"):
+        a.ask(Q_TOLL, as_of="yesterday")
