@@ -187,6 +187,10 @@ def _window(
         return lo, as_of, before[since.start() :] + words, True, words
     if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):
         return None, min(hi, as_of), words, relative, words
+    if first.precision == "week" and lo <= as_of <= hi:
+        # "this week" asked on a Monday still means the last few days' news: the current
+        # calendar week, or the last seven days when those reach further back
+        lo = min(lo, as_of - timedelta(days=6))
     return lo, min(hi, as_of), words, relative, words
 
 

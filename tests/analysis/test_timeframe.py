@@ -35,6 +35,14 @@ def test_periods_are_resolved_against_as_of(question: str, start: str, end: str)
     assert t.text and t.text.lower() in question.lower()
 
 
+def test_this_week_on_a_monday_reaches_back_seven_days() -> None:
+    monday = date(2025, 9, 8)
+    t = question_time("What happened in Gao this week?", monday)
+    assert (t.start, t.end) == (date(2025, 9, 2), monday)
+    last = question_time("What happened in Gao last week?", monday)
+    assert (last.start, last.end) == (date(2025, 9, 1), date(2025, 9, 7))  # the calendar week
+
+
 def test_until_has_no_start_and_future_periods_are_none() -> None:
     t = question_time("Who was killed before June 2025?", AS_OF)
     assert (t.start, t.end) == (None, date(2025, 6, 30))
