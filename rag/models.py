@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -288,6 +289,15 @@ class Filters(BaseModel):
         description="Articles with no known date pass the date range too (the as-of bound "
         "of a question: an undated article is not known to be later).",
     )
+
+    def days(self) -> tuple[date | None, date | None]:
+        """The date range as dates (a YYYY-MM bound counts from the 1st)."""
+        lo, hi = self._range()
+
+        def day(n: int | None) -> date | None:
+            return date(n // 10000, n // 100 % 100, n % 100) if n else None
+
+        return day(lo), day(hi)
 
     def _range(self) -> tuple[int | None, int | None]:
         lo = published_int(self.date_from) if self.date_from else None

@@ -158,7 +158,7 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
     return "other"
 
 
-_COUNT_NOUNS = frozenset("toll figure count number total bilan chiffre nombre".split())
+_COUNT_NOUNS = frozenset(noun for noun, kind in NOUN_KINDS.items() if kind == "number")
 _CHANGE_VERBS = frozenset(
     """revise update change rise raise increase climb correct evolve alourdir réviser revoir
     modifier changer corriger augmenter évoluer actualiser""".split()

@@ -82,8 +82,7 @@ _PAST_N = re.compile(
 )
 _RECENT_DAYS = re.compile(r"\b(recent days|these days|ces derniers temps)\b", re.I)
 SINCE = r"(?<!d')(?<!d’)\b(since|after|following|depuis|apr[eè]s)\b"  # not "d'après"
-_SINCE = SINCE
-_SINCE_WORD = re.compile(_SINCE, re.I)
+_SINCE_WORD = re.compile(SINCE, re.I)
 _UNTIL = r"\b(before|until|till|up to|by the end of|prior to|avant|jusqu'(?:au|à|a|en))\b"
 _BETWEEN = r"\b(between|from|entre|du|de)\b"
 _AND = r"\b(and|to|until|through|et|au|à|a)\b"
@@ -182,7 +181,7 @@ def _window(
             lo, hi2 = last[1][0], hi
         both = relative and last[0].relative and not any(ch.isdigit() for ch in last[0].text)
         return lo, min(hi2, as_of), before[between.start() :] + words, both, words
-    since = re.search(_SINCE + r"[^?.;]{0,40}$", before, re.I)
+    since = re.search(SINCE + r"[^?.;]{0,40}$", before, re.I)
     if since:  # "since the coup in 2021": from the named date to as_of
         return lo, as_of, before[since.start() :] + words, True, words
     if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):

@@ -186,13 +186,13 @@ def figure_lines(
         reverse=newest_first,
     )
     lines = []
+    first_day = evidence[parts[0][1]].published
     for n, (text, i) in enumerate(parts):
         ev = evidence[i]
         where = ", ".join(
             x for x in (ev.source, format_date(ev.published, lang) if ev.published else "") if x
         )
         line = f"{text} ({where})" if where else text
-        first_day = evidence[parts[0][1]].published
         if n and len(dates) > 1 and ev.published and first_day and ev.published != first_day:
             line = f"{(LATER if frame.order == 'oldest' else EARLIER)[lang]}: {line}"
         lines.append((line[:1].upper() + line[1:], [i]))

@@ -64,7 +64,7 @@ def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -
     lo = frame.start if frame.relative else None
     if frame.end is not None and frame.relative:
         hi = min(hi, frame.end + timedelta(days=grace_days))
-    given_lo, given_hi = (_day(n) for n in base._range())  # YYYY-MM counts from the 1st
+    given_lo, given_hi = base.days()
     if given_hi is not None:
         hi = min(hi, given_hi)
     if given_lo is not None:
@@ -78,11 +78,6 @@ def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -
             "keep_undated": undated or base.keep_undated,
         }
     )
-
-
-def _day(n: int | None) -> date | None:
-    """A ``published_int`` (YYYYMMDD) as a date."""
-    return None if not n else date(n // 10000, n // 100 % 100, n % 100)
 
 
 def event_dates(claim: SentenceClaim) -> list[DateMention]:
