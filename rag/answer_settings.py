@@ -171,7 +171,7 @@ class AnswerSettings(BaseModel):
         "report on it (an attack on Sunday is reported on Monday); never past the as-of date.",
     )
     timeline_events: int = Field(
-        8, ge=2, le=30, description="Most dated events in a timeline answer."
+        12, ge=2, le=30, description="Most dated events in a timeline answer."
     )
     cross_language_shift: float = Field(
         0.7,

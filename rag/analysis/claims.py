@@ -53,7 +53,7 @@ def analyse(
 
 def claim(doc: Doc, language: str, published: date | None, *, offset: int = 0) -> SentenceClaim:
     """The claim of one parsed sentence (spans shifted by ``offset``)."""
-    found_dates, date_tokens = dates(doc, language, published, offset=offset)
+    found_dates, date_tokens = dates(doc, language, published, offset=offset, ahead=True)
     entities: dict[str, list[Mention]] = {"places": [], "people": [], "organisations": []}
     for ent in doc.ents:
         field = ENTITY_FIELDS.get(ent.label_)

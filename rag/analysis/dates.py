@@ -71,17 +71,29 @@ def resolve(text: str, language: str) -> tuple[date, str] | None:
     return data.date_obj.date(), str(data.period or "day")
 
 
+AHEAD_DAYS = 92
+"""How far after its article a day written without its year may lie (a quarter)."""
+
+
 def _absolute(
-    text: str, language: str, base: date | None, has_year: bool
+    text: str, language: str, base: date | None, has_year: bool, ahead: bool = False
 ) -> tuple[date, str] | None:
-    """A written date; without its year, the latest one not after ``base``."""
+    """A written date; without its year, the latest one not after ``base``.
+
+    With ``ahead``, a day of a month ("June 29") up to :data:`AHEAD_DAYS` after ``base`` is
+    taken when nearer than the one before: a report of 21 May on elections "due on June 29"
+    means five weeks later, not eleven months before.
+    """
     if has_year:
         return resolve(text, language)
     if base is None:
         return None
     got = resolve(f"{text} {base.year}", language)
     if got is not None and got[0] > base:
-        got = resolve(f"{text} {base.year - 1}", language)
+        before = resolve(f"{text} {base.year - 1}", language)
+        soon = got[0] - base <= timedelta(days=AHEAD_DAYS)
+        if not (ahead and soon and got[1] == "day" and before and got[0] - base < base - before[0]):
+            got = before
     return got
 
 
@@ -155,9 +167,13 @@ def _iso(day: date, precision: Precision) -> str:
 
 
 def dates(
-    doc: Doc, language: str, published: date | None, *, offset: int = 0
+    doc: Doc, language: str, published: date | None, *, offset: int = 0, ahead: bool = False
 ) -> tuple[list[DateMention], set[int]]:
-    """The dates of a parsed sentence and the indices of their tokens (not figures)."""
+    """The dates of a parsed sentence and the indices of their tokens (not figures).
+
+    ``ahead``: a day of a month without its year may lie after ``published`` (an article's
+    "due on June 29"); a question's dates never do ("since June 29" is past).
+    """
     found: list[DateMention] = []
     used: set[int] = set()
     spans = [
@@ -178,7 +194,7 @@ def dates(
             wd = names.weekdays[text.lower()]
             got = published - timedelta(days=(published.weekday() - wd) % 7), "day"
         elif kinds != {"W"} and kinds != {"R"}:
-            got = _absolute(text, language, published, has_year=not relative)
+            got = _absolute(text, language, published, has_year=not relative, ahead=ahead)
         iso = None
         if got is not None:
             precision = _precision(got[1], kinds)

@@ -181,7 +181,7 @@ def _window(
             lo, hi2 = last[1][0], hi
         both = relative and last[0].relative and not any(ch.isdigit() for ch in last[0].text)
         return lo, min(hi2, as_of), before[between.start() :] + words, both, words
-    since = re.search(SINCE + r"[^?.;]{0,40}$", before, re.I)
+    since = re.search(SINCE + r"[^?.;]{0,80}$", before, re.I)
     if since:  # "since the coup in 2021": from the named date to as_of
         return lo, as_of, before[since.start() :] + words, True, words
     if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):

@@ -183,6 +183,8 @@ class Assistant:
             if frame.timeline:  # events are spread over many articles
                 k = 2 * (k or self.settings.retrieval.k)
         results = self.retriever.retrieve(query, k=k, filters=searched)
+        if frame is not None and frame.timeline:
+            results = self._with_articles(results)
         texts = self._article_texts(results)
         selected, scored = select_evidence(
             asked,
@@ -273,6 +275,17 @@ class Assistant:
         return not_covered(
             frame, newest.published, newest.source or newest.title, language, REFUSAL
         )
+
+    def _with_articles(self, results: list[Retrieved]) -> list[Retrieved]:
+        """``results`` plus the other chunks of their articles, after them.
+
+        A timeline needs each article's lead (the news it reports) and its other dated events,
+        which need not share the question's words ("a funeral was held on Thursday").
+        """
+        have = {r.chunk.id for r in results}
+        docs = list(dict.fromkeys(r.chunk.doc_id for r in results))
+        more = sorted(self.store.get_chunks(docs, by_doc=True).values(), key=lambda c: c.index)
+        return results + [Retrieved(chunk=c, score=0.0) for c in more if c.id not in have]
 
     def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:
         out: dict[str, str] = {}

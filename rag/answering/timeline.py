@@ -30,33 +30,75 @@ BACKGROUND_DAYS = 30
 def timeline_evidence(
     scored: list[Evidence], frame: TimeFrame, settings: AnswerSettings
 ) -> list[Evidence]:
-    """The candidates that can stand as events: each article's best sentence first.
+    """The candidates that can stand as events: each article's news first, then dated others.
 
-    An article usually reports one development, so the best sentence of each article comes
-    first (best article first), then second-best sentences, up to ``timeline_events``.
+    A news report leads with the development it reports, so every article with a sentence
+    that bears on the question (best article first) contributes its lead sentence, or that
+    sentence when the lead is not a candidate or reports nothing. Then come other sentences
+    dated by their own words on a day their article has no event for yet ("on Thursday the
+    UN called for an inquiry"), up to ``timeline_events``.
     """
-    fit = []
-    for e in scored:  # best first
-        if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
-            continue
-        if e.coverage + e.similarity < settings.min_answerability - settings.evidence_margin:
-            continue
-        if frame.window and e.signals.get("time_fit", 0.0) < 0:
-            continue  # dated outside the asked period: recalled, not what happened then
-        if not _eventful(e):
-            continue
-        fit.append(e)
+    fit = [e for e in scored if _bears(e, frame, settings)]  # best first
+    leads = {
+        e.doc_id: e
+        for e in scored
+        if e.signals.get("lead") == 1.0 and _in_period(e, frame)  # a lead reports news
+    }
     out: list[Evidence] = []
-    for round_ in range(2):
-        for e in fit:
-            if len(out) >= settings.timeline_events:
-                return out
-            if sum(o.doc_id == e.doc_id for o in out) != round_ or e in out:
-                continue
-            if any(e.doc_id == o.doc_id and e.start < o.end and o.start < e.end for o in out):
-                continue
-            out.append(e)
+    for e in fit:
+        if len(out) < settings.timeline_events and all(o.doc_id != e.doc_id for o in out):
+            out.append(leads.get(e.doc_id, e))
+    # the article is on the story: a sentence of it dated by its own words is an event of the
+    # story even when it shares few of the question's words ("a funeral was held on Thursday")
+    stories = {o.doc_id for o in out}
+    reports = sorted(o.published for o in out if o.published)
+    floor = _background_floor(reports[0]) if reports else ""
+    for e in scored:
+        if len(out) >= settings.timeline_events:
+            break
+        if e.doc_id not in stories or not _eventful(e) or not _in_period(e, frame):
+            continue
+        day, reported = event_date(e.claim, e.published)
+        if (
+            reported
+            or day < floor[: len(day)]
+            or any(
+                o.doc_id == e.doc_id
+                and (
+                    event_date(o.claim, o.published)[0] == day
+                    or (e.start < o.end and o.start < e.end)
+                )
+                for o in out
+            )
+        ):
+            continue
+        out.append(e)
     return out
+
+
+def _bears(e: Evidence, frame: TimeFrame, settings: AnswerSettings) -> bool:
+    """Clears the evidence floors, is not dated outside the asked period, and reports."""
+    if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
+        return False
+    if e.coverage + e.similarity < settings.min_answerability - settings.evidence_margin:
+        return False
+    if frame.window and e.signals.get("time_fit", 0.0) < 0:
+        return False  # dated outside the asked period: recalled, not what happened then
+    return _eventful(e) and _in_period(e, frame)
+
+
+def _in_period(e: Evidence, frame: TimeFrame) -> bool:
+    """Its event (or, undated, its report) falls in the asked period, if one was asked."""
+    if not frame.window:
+        return True
+    day = event_date(e.claim, e.published)[0]
+    lo, hi = (frame.start or date.min).isoformat(), (frame.end or frame.as_of).isoformat()
+    return not day or lo[: len(day)] <= day <= hi[: len(day)]
+
+
+def _background_floor(oldest_report: str) -> str:
+    """Events dated before this (ISO) are background to the reports, not part of the story."""
+    return (date.fromisoformat(oldest_report) - timedelta(days=BACKGROUND_DAYS)).isoformat()
 
 
 def _eventful(e: Evidence) -> bool:
@@ -101,7 +143,7 @@ def timeline(
     # background ("since the 2012 insurgency") is not an event of the story being asked about
     reports = sorted(e.published for e in evidence if e.published)
     if reports:
-        floor = (date.fromisoformat(reports[0]) - timedelta(days=BACKGROUND_DAYS)).isoformat()
+        floor = _background_floor(reports[0])
         events = [ev for ev in events if not ev[0] or ev[0] >= floor[: len(ev[0])]]
     events.sort(key=lambda ev: (ev[0] or "9999", min(ev[2])))
     out = []

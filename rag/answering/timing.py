@@ -27,6 +27,9 @@ MONTHS = {
 
 _SINCE = re.compile(SINCE + r"[^,;.]*$", re.I)
 _SINCE_CHARS = 50  # before a date: "since" there makes it a reference, not the event's date
+# "the March 14 attack", "l'attaque du 12 juin": a date naming an event, not dating the sentence
+_NAMING_EN = re.compile(r"\bthe\s+$", re.I), re.compile(r"^\s+(?!and\b)[^\W\d_]{3,}")
+_NAMING_FR = re.compile(r"\bdu\s+$", re.I), re.compile(r"^(?!\s+au\b)")
 _DATELINE_CHARS = 60  # "BAMAKO, March 15 (Sahel Wire) - ": a date before its dash is the dateline
 
 
@@ -136,19 +139,27 @@ def event_date(claim: SentenceClaim | None, published: str) -> tuple[str, bool]:
     """(ISO date of what the sentence reports, True when it is only the publication date).
 
     The sentence's first resolved date not after its publication (a plan for next month is not
-    when something happened); else the publication date.
+    when something happened); else the publication date. Skipped: a dateline, "last week" and
+    "this month" (no day known), a date after "since" or naming an event ("the March 14
+    attack"): those are references, not when the reported thing happened.
     """
     if claim is not None:
         for d in event_dates(claim):
-            if d.precision == "week":  # "last week": which day is not known
+            span = span_of(d)
+            if d.precision == "week" or span is None or not d.iso:
                 continue
+            lo, hi = span[0].isoformat(), span[1].isoformat()
+            if d.precision != "day" and published and lo <= published <= hi:
+                continue  # "this month", "earlier this year": the report's own period
             before = claim.text[
                 max(0, d.start - claim.start - _SINCE_CHARS) : d.start - claim.start
             ]
             if _SINCE.search(before):  # "have left since the strike on 16 November"
                 continue
-            span = span_of(d)
-            if d.iso and span and (not published or span[0].isoformat() <= published):
+            after = claim.text[d.end - claim.start :]
+            if any(b.search(before) and a.match(after) for b, a in (_NAMING_EN, _NAMING_FR)):
+                continue  # "the nine deaths announced on the evening of the March 14 attack"
+            if not published or lo <= published:
                 return d.iso, False
     return published, True
 

@@ -59,9 +59,8 @@ class Hit:
 class Store:
     """Chunks in Chroma plus the article manifest, under ``settings.home`` or on a server.
 
-    Safe to share between threads of one process; several processes (an ingest job and the UI)
-    may open the same index: each write is recorded in the manifest last, and readers see it
-    at their next call.
+    Thread-safe; several processes (an ingest job and the UI) may open the same index: each
+    write is recorded in the manifest last, and readers see it at their next call.
 
     Example:
         >>> from rag.embeddings import get_embedder
@@ -158,10 +157,7 @@ class Store:
         return self.ml_collection is not None and self.multilingual is not None
 
     def reset(self) -> None:
-        """Delete every chunk and article (``--rebuild``).
-
-        The collections themselves stay, so other open handles on them remain valid.
-        """
+        """Delete every chunk and article (``--rebuild``); the collections (and handles) stay."""
         with self._lock:
             for collection in filter(None, (self.collection, self.ml_collection)):
                 delete_paged(collection)
@@ -185,12 +181,7 @@ class Store:
         return cached[1]
 
     def documents(self) -> dict[str, DocumentEntry]:
-        """The indexed articles.
-
-        Returns:
-            doc_id -> entry: the article's metadata, its number of chunks and its duplicate
-            keys (fingerprint, MinHash signature).
-        """
+        """The indexed articles: doc_id -> metadata, chunk count and duplicate keys."""
         return dict(self._snapshot().documents)
 
     def aliases(self) -> dict[str, AliasEntry]:
@@ -341,11 +332,17 @@ class Store:
         for got in get_pages(self.collection, include=["documents", "metadatas"], page=page):
             yield from chunks_from(got["ids"], got["documents"], got["metadatas"]).values()
 
-    def get_chunks(self, ids: list[str]) -> dict[str, Chunk]:
-        """The chunks with these IDs that exist now (id -> chunk; missing IDs are left out)."""
+    def get_chunks(self, ids: list[str], *, by_doc: bool = False) -> dict[str, Chunk]:
+        """The chunks with these IDs that exist now (id -> chunk; missing IDs are left out).
+
+        With ``by_doc``, ``ids`` are doc_ids and every chunk of those articles is returned.
+        """
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        where = {"doc_id": {"$in": ids}} if by_doc else None
+        got = self.collection.get(
+            ids=None if by_doc else ids, where=where, include=["documents", "metadatas"]
+        )
         return chunks_from(got["ids"], got["documents"], got["metadatas"])
 
     def search(

@@ -141,6 +141,16 @@ def test_years_and_days_of_month_are_dates_not_figures():
     assert [(d.iso, d.relative) for d in fr.dates] == [("2024-07-27", True)]
 
 
+def test_a_day_without_its_year_is_the_nearest_one():
+    """A 3 August report: "due on 20 August" is this month, "on 20 December" last year."""
+    ahead = one("The vote is due on 20 August, the commission said.", "en")
+    assert [d.iso for d in ahead.dates] == ["2024-08-20"]
+    past = one("Les élections du 20 décembre avaient été reportées.", "fr")
+    assert [d.iso for d in past.dates] == ["2023-12-20"]
+    month = one("Talks resumed in September.", "en")  # a month alone stays in the past
+    assert [d.iso for d in month.dates] == ["2023-09"]
+
+
 def test_relative_periods_and_same_day_weekday():
     c = one("Refugees arrived last week and on Saturday.", "en")
     assert [(d.text, d.iso, d.precision) for d in c.dates] == [

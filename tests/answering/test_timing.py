@@ -129,6 +129,22 @@ def test_event_date_skips_a_dateline_and_a_vague_week():
     assert event_date(plan, "2024-12-05") == ("2024-12-05", True)  # a plan is not an event
 
 
+@pytest.mark.parametrize(
+    ("text", "mention", "iso", "expected"),
+    [
+        ("It doubles the nine deaths of the March 14 attack.", "March 14", "2024-03-14", None),
+        ("Le bilan de l'attaque du 12 juin atteint 31 morts.", "12 juin", "2025-06-12", None),
+        ("The army struck on March 14 near Tin-Adar.", "March 14", "2024-03-14", "2024-03-14"),
+        ("Le scrutin a eu lieu du 12 au 14 juin.", "12", "2025-06-12", "2025-06-12"),
+    ],
+)
+def test_a_date_naming_an_event_does_not_date_the_sentence(text, mention, iso, expected):
+    """ "the March 14 attack" names an attack; the sentence (a later report) is not of 14 March."""
+    c = claim(text, dates=[when(mention, iso, start=text.index(mention))])
+    published = "2025-06-30" if iso.startswith("2025") else "2024-03-22"
+    assert event_date(c, published) == ((expected, False) if expected else (published, True))
+
+
 def _toll(text, value, hedge="exact", speaker=None, counts=""):
     at = text.index(str(value))
     f = Figure(
