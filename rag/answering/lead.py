@@ -3,7 +3,8 @@
 Built only from what the evidence's claims hold (:mod:`rag.analysis`), copied as written:
 "At least 84 Wagner mercenaries, according to the CSP rebels; 50, according to JNIM" for a
 number question, "14 March 2024" for a date, the name for "who"/"where". The connecting words
-are in the question's language; the copied words stay in the source's. No lead when the claim
+are in the question's language; the copied words stay in the source's, and a figure from a
+source in the other language is written in that language throughout. No lead when the claim
 does not state the fact plainly (a pronoun speaker, several candidate names): the quotes then
 come first, as before.
 """
@@ -137,9 +138,18 @@ def _noun_phrase(name: Mention, claim: SentenceClaim, language: str) -> str:
 
 
 def _figure_text(f: Figure, lang: str) -> str:
-    hedge = HEDGES[lang].get(f.hedge, "")
-    counted = f" {f.counts}" if f.counts and f.counts not in f.text else ""
-    return f"{hedge} {f.text}{counted}".strip()
+    """ "at least 21 soldiers"; "une quarantaine de camions" (the noun already says "about")."""
+    words = f.text.split()
+    approximate = len(words) > 1 and words[0].lower() in {"a", "an", "un", "une"}
+    hedge = "" if approximate and f.hedge == "about" else HEDGES[lang].get(f.hedge, "")
+    text = f.text[:1].lower() + f.text[1:] if approximate else f.text
+    counted = ""
+    if f.counts and f.counts not in f.text:
+        of = (
+            " de" if approximate and lang == "fr" and not f.counts.startswith(("de ", "d'")) else ""
+        )
+        counted = f"{of} {f.counts}"
+    return f"{hedge} {text}{counted}".strip()
 
 
 def _figures(
@@ -239,6 +249,9 @@ def _figure_parts(
                 break
             # a toll's figures are already the dead; other figures must count something
             figures = [f for f in figures if f.counts or asks_toll(qa)][: 1 if every else 2]
+        # a figure from a source in another language is written in that language throughout
+        # ("at least 19 soldiers, according to a councillor"), never half in each
+        words = language if language in ACCORDING_TO else lang
         for f in figures:
             if (f.value, f.hedge) in seen:
                 continue
@@ -246,7 +259,8 @@ def _figure_parts(
             if who is False or (who is not None and who.pronoun):
                 continue  # "they said 84": who "they" are is in another sentence
             seen.add((f.value, f.hedge))
-            parts.append((_attributed(_figure_text(f, lang), who, lang), i, is_source(qa, who)))
+            text = _attributed(_figure_text(f, words), who, words)
+            parts.append((text, i, is_source(qa, who)))
     if any(by_source for *_, by_source in parts):  # "what did the rebels say": theirs only
         parts = [p for p in parts if p[2]]
     return [(t, i) for t, i, _ in parts]

@@ -75,7 +75,7 @@ def test_number_lead_gives_each_source_its_figure_with_hedge_and_speaker():
     assert used == [0, 1]
 
 
-def test_number_lead_in_french_uses_french_connectives():
+def test_a_figure_is_written_in_its_sources_language_never_half_in_each():
     qa = q(
         "number",
         "Combien de mercenaires ?",
@@ -83,8 +83,19 @@ def test_number_lead_in_french_uses_french_connectives():
         counted="mercenaires",
         counted_lemma="mercenaire",
     )
-    text, _ = lead(qa, [ev(rebels)])
-    assert text == "Au moins 84 Wagner mercenaries, selon the CSP rebels"
+    text, _ = lead(qa, [ev(rebels)])  # an English report, a French question
+    assert text == "At least 84 Wagner mercenaries, according to the CSP rebels"
+    trucks = "Une quarantaine de camions ont été incendiés, selon des sources locales."
+    fr = claim(
+        trucks,
+        speaker=Speaker(text="des sources locales", start=52, end=71, cue="selon"),
+        figures=[fig("Une quarantaine", 40, "camions", "camion", hedge="about")],
+    )
+    text, _ = lead(q("number", "Combien de camions ?", language="fr"), [ev(fr, "fr")])
+    assert text == "Une quarantaine de camions, selon des sources locales"
+    english = q("number", "How many trucks?", counted="trucks", counted_lemma="truck")
+    text, _ = lead(english, [ev(fr, "fr")])  # the connectives follow the source's language
+    assert text == "Une quarantaine de camions, selon des sources locales"
 
 
 def test_no_lead_when_the_figure_counts_something_else_or_the_speaker_is_a_pronoun():
