@@ -102,6 +102,9 @@ class TimeFrame(BaseModel):
     order: Order = Field("", description="'newest' (latest, current), 'oldest' (first).")
     timeline: bool = Field(False, description="Asks for dated events in order.")
     revision: bool = Field(False, description="Asks how a figure or claim changed.")
+    reference: str = Field(
+        "", description="The event a 'since' clause names ('since his release'): not the answer."
+    )
 
     @property
     def window(self) -> bool:
@@ -234,6 +237,26 @@ def without_time(question: str, frame: TimeFrame) -> str:
     return out[:1].upper() + out[1:] if len(out.split()) >= 3 else question
 
 
+# "Since the decree was adopted, has ...?" / "... depuis que le Conseil en avait fixé la date ?"
+_SINCE_CLAUSE = re.compile(
+    r"(?:^|,\s*|\s)(?P<clause>(?<!d')(?<!d’)\b(?:ever since|since|depuis(?: que| qu'| qu’)?)\s+"
+    r"(?P<event>[^,;?]+))(?=,|;|\?|$)",
+    re.I,
+)
+
+
+def since_reference(question: str) -> tuple[str, str]:
+    """(the 'since' clause, the event it names) or ('', ''): "since his release" -> "his release".
+
+    The event is the reference of the question, not its answer: "Since the parliament amended
+    the law, what has the FRA urged?" is not answered by the amendment.
+    """
+    m = _SINCE_CLAUSE.search(question)
+    if m is None or len(m["event"].split()) < 2 or _NOT_ORDER.search(m["clause"]):
+        return "", ""
+    return m["clause"].strip(), m["event"].strip()
+
+
 @lru_cache(maxsize=512)
 def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
     """The period, order and shape (timeline, revision) ``question`` asks about."""
@@ -263,4 +286,5 @@ def question_time(question: str, as_of: date, language: str = "") -> TimeFrame:
             or (_HAPPENED.search(question) and (start is not None or _SINCE_WORD.search(question)))
         ),
         revision=bool(_REVISION.search(question)),
+        reference=since_reference(question)[1],
     )

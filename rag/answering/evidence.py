@@ -17,7 +17,7 @@ import numpy as np
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import sentence_claims, slot_fit, source_fit
-from rag.answering.timing import recency, time_fit
+from rag.answering.timing import event_date, recency, restates_reference, time_fit
 from rag.answering.verify import clauses
 from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
@@ -244,17 +244,25 @@ def select_evidence(
             pieces.append(piece)
             owner.append(i)
     qvec = embedder.encode([question])[0]
-    piece_sims = np.asarray(embedder.encode(pieces) @ qvec, dtype=float)
+    piece_vecs = np.asarray(embedder.encode(pieces))
+    piece_sims = np.asarray(piece_vecs @ qvec, dtype=float)
     sims = np.full(len(cands), -1.0)
     for i, sim in zip(owner, piece_sims, strict=True):
         sims[i] = max(sims[i], sim)
     floors = cross_language(question, cands, sims, multilingual, languages, settings)
     scored: list[Evidence] = []
     claims = sentence_claims([(c.chunk, c.start, c.end, c.text) for c in cands])
+    days = [
+        event_date(claim, c.chunk.published)[0] if floor == 0.0 else ""
+        for c, claim, floor in zip(cands, claims, floors, strict=True)
+    ]
+    reference = restates_reference(question, frame, embedder, piece_vecs, owner, days)
     recent = recency([c.chunk.published for c in cands], frame, settings.unasked_recency)
-    for cand, sim, claim, floor, new in zip(cands, sims, claims, floors, recent, strict=True):
+    for cand, sim, claim, floor, new, ref in zip(
+        cands, sims, claims, floors, recent, reference, strict=True
+    ):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
-        ok = slot > 0
+        ok = slot > 0 and not ref  # "since the decree was adopted": the decree is no answer
         signals = {
             "similarity": float(sim),
             "own_coverage": max(

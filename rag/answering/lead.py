@@ -138,7 +138,7 @@ def _noun_phrase(name: Mention, claim: SentenceClaim, language: str) -> str:
 
 
 def _figure_text(f: Figure, lang: str) -> str:
-    """ "at least 21 soldiers"; "une quarantaine de camions" (the noun already says "about")."""
+    """A figure as written: "at least 21 soldiers", "une quarantaine de camions" (no "about")."""
     words = f.text.split()
     approximate = len(words) > 1 and words[0].lower() in {"a", "an", "un", "une"}
     hedge = "" if approximate and f.hedge == "about" else HEDGES[lang].get(f.hedge, "")

@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+import numpy as np
+
 from rag.analysis.models import DateMention, SentenceClaim
-from rag.analysis.timeframe import SINCE, TimeFrame, span_of
+from rag.analysis.timeframe import SINCE, TimeFrame, since_reference, span_of
+from rag.embeddings import TextEncoder
 from rag.models import Filters, published_int
 
 MONTHS = {
@@ -211,3 +214,46 @@ def before_corpus(as_of: date, earliest: str, language: str, refusal: str) -> st
         f"{refusal} No article in the corpus had been published by {when} (the as-of date); "
         f"the earliest on this is from {first}."
     )
+
+
+REFERENCE_MARGIN = 0.1
+"""Cosine below the closest match to a "since" clause's event within which a match may date it."""
+
+
+def restates_reference(
+    question: str,
+    frame: TimeFrame | None,
+    embedder: TextEncoder,
+    piece_vecs: np.ndarray,
+    owner: list[int],
+    days: list[str],
+) -> list[bool]:
+    """For each candidate: it reports the event a "since" clause names, not what followed.
+
+    "Since the parliament amended the law, what has the FRA urged?": the candidate nearest
+    (main embedder, best over its pieces ``piece_vecs`` of candidate ``owner[i]``) to "the
+    parliament amended the law" (the earliest within :data:`REFERENCE_MARGIN` of it, of those
+    nearer to it than to the rest of the question) dates the reference. A sentence dated (``days``: its event or
+    report date, '' for a sentence in another language, whose cosine means nothing here) no
+    later than that, and nearer to the reference than to "what has the FRA urged?", restates it.
+    """
+    out = [False] * len(days)
+    clause, event = since_reference(question) if frame is not None and frame.reference else ("", "")
+    rest = question.replace(clause, " ").strip(" ,;")
+    if not event or len(rest.split()) < 3:
+        return out
+    ref, main = embedder.encode([event, rest])
+    best_ref = np.full(len(out), -1.0)
+    best_main = np.full(len(out), -1.0)
+    for i, r, m in zip(owner, piece_vecs @ ref, piece_vecs @ main, strict=True):
+        best_ref[i], best_main[i] = max(best_ref[i], r), max(best_main[i], m)
+    nearer = [i for i, day in enumerate(days) if day and best_ref[i] > best_main[i]]
+    if not nearer:
+        return out
+    # the earliest of the closest matches: a later report recalls the reference too
+    top = max(best_ref[i] for i in nearer)
+    when = min(days[i] for i in nearer if best_ref[i] >= top - REFERENCE_MARGIN)
+    return [
+        bool(day) and day[: len(when)] <= when[: len(day)] and best_ref[i] > best_main[i]
+        for i, day in enumerate(days)
+    ]

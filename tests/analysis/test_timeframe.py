@@ -112,3 +112,22 @@ def test_timeline_and_revision_questions() -> None:
     assert question_time("Le bilan a-t-il été révisé ?", AS_OF).revision
     plain = question_time("Who leads the CSP?", AS_OF)
     assert not plain.timeline and not plain.revision
+
+
+@pytest.mark.parametrize(
+    ("question", "event"),
+    [
+        ("Since his release, where has the freed engineer travelled?", "his release"),
+        (
+            "Qu'est-il advenu des élections depuis que le Conseil en avait fixé la date ?",
+            "le Conseil en avait fixé la date",
+        ),
+        ("Since the decree was adopted, has the text been published?", "the decree was adopted"),
+        ("How has the toll changed since July?", ""),  # a date, not an event
+        ("L'armée a-t-elle changé son bilan depuis sa première annonce ?", ""),  # the change's
+        ("D'après l'armée, combien de soldats sont morts ?", ""),
+    ],
+)
+def test_a_since_clause_names_the_reference_event(question: str, event: str) -> None:
+    frame = question_time(question, AS_OF)
+    assert frame.reference == event

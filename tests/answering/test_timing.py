@@ -9,7 +9,14 @@ from rag.analysis.models import DateMention, Figure, QuestionAnalysis, SentenceC
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.lead import figure_lines
 from rag.answering.timeline import finish, timeline, timeline_evidence
-from rag.answering.timing import as_of_date, event_date, period_filters, recency, time_fit
+from rag.answering.timing import (
+    as_of_date,
+    event_date,
+    period_filters,
+    recency,
+    restates_reference,
+    time_fit,
+)
 from rag.models import Answer, AnswerSentence, Evidence, Filters
 from rag.settings import AnswerSettings
 
@@ -268,3 +275,36 @@ def test_timeline_leaves_out_sentences_dated_outside_the_period_and_background()
                                         ev(news.text, "2024-03-15", c=news, doc="n")],
                      embedder=_Encoder(), settings=settings, language="en")  # fmt: skip
     assert [day for day, *_ in lines] == ["2024-03-14"]
+
+
+class _Words:
+    """Bag-of-words vectors over a fixed vocabulary: cosine = shared words."""
+
+    VOCAB = "parliament amended law fra urged boycott supporters what has".split()
+
+    def encode(self, texts):
+        out = []
+        for t in texts:
+            v = np.array([float(w in t.lower().split()) for w in self.VOCAB]) + 1e-3
+            out.append(v / np.linalg.norm(v))
+        return np.asarray(out)
+
+
+def test_a_sentence_restating_the_since_event_is_not_an_answer():
+    question = "Since the parliament amended the law, what has the FRA urged supporters?"
+    sentences = [
+        "The parliament amended the law on Thursday.",  # the reference, 12 December
+        "The FRA urged supporters to boycott.",  # what followed, 14 December
+        "The parliament amended the law again.",  # recalled later, 20 December
+        "Le FRA appelle au boycott.",  # another language: not judged
+    ]
+    days = ["2024-12-12", "2024-12-14", "2024-12-20", ""]
+    enc = _Words()
+    frame = TimeFrame(as_of=AS_OF, reference="the parliament amended the law")
+    vecs = enc.encode(sentences)
+    got = restates_reference(question, frame, enc, vecs, [0, 1, 2, 3], days)
+    assert got == [True, False, False, False]
+    assert (
+        restates_reference(question, TimeFrame(as_of=AS_OF), enc, vecs, [0, 1, 2, 3], days)
+        == [False] * 4
+    )  # no 'since' clause asked
