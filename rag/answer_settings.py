@@ -200,19 +200,6 @@ class AnswerSettings(BaseModel):
         "the question clause by clause (its best clause counts): one embedding of a long "
         "multi-clause sentence dilutes the part that answers.",
     )
-    number_window: int = Field(
-        7,
-        ge=1,
-        le=50,
-        description="For 'how many X': words after a number within which X must appear for "
-        "the sentence to hold the asked count.",
-    )
-    max_counted_terms: int = Field(
-        4,
-        ge=1,
-        le=20,
-        description="For 'how many X': words of X, at most, taken as what is counted.",
-    )
     refusal_evidence: int = Field(
         5,
         ge=0,

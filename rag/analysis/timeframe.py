@@ -65,6 +65,7 @@ _REVISION = re.compile(
     r"alourdi|chang[ée]|modifi[ée])\b",
     re.I,
 )
+_CHANGE_LEMMA = re.compile(r"(chang|r[ée]vis|[ée]volu|evolv|updat|modifi|alourd|rise$)", re.I)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 3,
@@ -105,6 +106,14 @@ class TimeFrame(BaseModel):
     reference: str = Field(
         "", description="The event a 'since' clause names ('since his release'): not the answer."
     )
+
+    def asks_change(self, term: str) -> bool:
+        """``term`` (a question's lemma) is how a revision question asks for the change.
+
+        "Has the toll been revised?": the frame asks for each report's figure; the reports
+        say "rose to", not "revised", so the word is no evidence of being on the subject.
+        """
+        return self.revision and bool(_REVISION.fullmatch(term) or _CHANGE_LEMMA.match(term))
 
     @property
     def window(self) -> bool:

@@ -277,11 +277,7 @@ class Assistant:
         )
 
     def _with_articles(self, results: list[Retrieved]) -> list[Retrieved]:
-        """``results`` plus the other chunks of their articles, after them.
-
-        A timeline needs each article's lead (the news it reports) and its other dated events,
-        which need not share the question's words ("a funeral was held on Thursday").
-        """
+        """``results`` plus their articles' other chunks (leads, dated events) for a timeline."""
         have = {r.chunk.id for r in results}
         docs = list(dict.fromkeys(r.chunk.doc_id for r in results))
         more = sorted(self.store.get_chunks(docs, by_doc=True).values(), key=lambda c: c.index)

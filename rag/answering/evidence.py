@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
@@ -23,121 +22,11 @@ from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
 from rag.models import Chunk, Evidence
 from rag.settings import AnswerSettings
-from rag.text import (
-    MONTHS,
-    content_terms,
-    has_date,
-    is_year,
-    names,
-    parse_number,
-    question_terms,
-    stem,
-    words,
-)
-
-QuestionType = Literal["number", "date", "actor", "place", "other"]
+from rag.text import content_terms, names, question_terms, words
 
 PRONOUN_START = re.compile(
     r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
 )
-_AUX = frozenset(
-    "did do does were was is are have has had will would could can should been be "
-    "in at on of by for to from during".split()
-)
-
-
-def question_type(question: str) -> QuestionType:
-    """What kind of answer the question asks for."""
-    q = question.lower()
-    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bdeath toll\b|\bhow old\b|\bhow long\b", q):
-        return "number"
-    if re.search(  # "what is the population of ...", "what was the turnout ..."
-        r"\b(what|which) (is|was|are|were|'s)( the| its| their)? "
-        r"((total|estimated|current|official|overall|annual|average|death) )?"
-        r"(population|size|area|total|budget|cost|price|amount|percentage|proportion|rate|"
-        r"height|length|distance|age|salary|turnout|toll|casualties|strength)\b",
-        q,
-    ):
-        return "number"
-    if re.search(
-        r"^\W*when\b|\bwhat (year|date|day|month)\b|\bin (what|which) year\b|\bsince when\b", q
-    ):
-        return "date"
-    if re.search(
-        r"^\W*where\b|\b(what|which) (\w+ ){0,3}(town|city|country|region|area|place|village|"
-        r"province|base|border)\b",
-        q,
-    ):
-        return "place"
-    if re.search(
-        r"^\W*(who|whom|whose)\b|\bwhich (\w+ ){0,2}(group|groups|network|organi[sz]ation|country|countries|person|"
-        r"people|official|minister|movement|party|company|force|forces|outlet|army)\b|\bwho\b",
-        q,
-    ):
-        return "actor"
-    return "other"
-
-
-def counted_terms(question: str, limit: int | None = None) -> list[str]:
-    """Stems of what a "how many X" question counts (X, at most ``limit`` words).
-
-    E.g. ``['wagner', 'fighter']`` for "How many Wagner fighters did the rebels kill?".
-    ``limit`` defaults to ``AnswerSettings.max_counted_terms``.
-    """
-    if limit is None:
-        limit = AnswerSettings().max_counted_terms
-    m = re.search(r"\bhow (?:many|much)\s+(.*)|\bnumber of\s+(.*)", question, re.I)
-    if not m:
-        return []
-    out: list[str] = []
-    for w in words(m.group(1) or m.group(2) or ""):
-        if w.lower() in _AUX:
-            break
-        out.append(stem(w))
-        if len(out) == limit:
-            break
-    return out
-
-
-def number_fits(sentence: str, counted: list[str], window: int | None = None) -> bool:
-    """True when the sentence states a (non-year) number close before a counted word.
-
-    Close: a counted word among the ``window`` words after the number (default:
-    ``AnswerSettings.number_window``). With nothing counted, any such number fits.
-    """
-    if window is None:
-        window = AnswerSettings().number_window
-    toks = words(sentence)
-    stems = [stem(t) for t in toks]
-    for i, t in enumerate(toks):
-        if is_year(t) or parse_number(t) is None:
-            continue
-        if t.isdigit() and i > 0 and toks[i - 1].lower() in MONTHS:
-            continue  # a day of the month ("July 29") is a date, not a count
-        if not counted:
-            return True
-        if any(s in counted for s in stems[i + 1 : i + 1 + window]):
-            return True
-    return False
-
-
-def type_fits(
-    qtype: QuestionType,
-    question: str,
-    sentence: str,
-    *,
-    settings: AnswerSettings | None = None,
-) -> bool:
-    """True when the sentence holds an answer of the asked type (default settings if none)."""
-    if qtype == "number":
-        settings = settings or AnswerSettings()
-        counted = counted_terms(question, settings.max_counted_terms)
-        return number_fits(sentence, counted, settings.number_window)
-    if qtype == "date":
-        return has_date(sentence)
-    if qtype in ("actor", "place"):
-        return bool(names(sentence) - names(question))
-    return True
 
 
 def coverage(terms: list[str], context: str, lexical: LexicalIndex) -> float:
@@ -232,8 +121,9 @@ def select_evidence(
 
     qa = analyse_question(question)
     qtype = qa.kind
-    terms = question_terms(question)
+    terms = [t for t in question_terms(question) if not (frame and frame.asks_change(t))]
     terms += [t for t in extra_terms or [] if t not in terms]
+    named = [t for t in terms if t in names(question)]  # "Kassoro": the same in any language
     # similarity of the question to the sentence or its best clause: long multi-clause
     # sentences dilute a single embedding
     pieces: list[str] = []
@@ -277,6 +167,8 @@ def select_evidence(
             "recency": new,
             "time_fit": time_fit(claim, frame),
         }
+        # not scored: which story a sentence in another language is about (see below)
+        signals["names"] = coverage(named, cand.context, lexical) if named else 0.0
         scored.append(
             Evidence(
                 chunk_id=cand.chunk.id,
@@ -319,8 +211,13 @@ def select_evidence(
     selected = [passing[0]]
     # a figure's history ("has the toll been revised") needs each report's figure
     most = settings.max_evidence
-    if frame is not None and frame.revision and qtype == "number":
+    history = frame is not None and frame.revision and qtype == "number"
+    if history:  # once answerable, each same-story figure belongs to it, even below the bar
         most += settings.revision_extra_evidence
+        passing += [e for e in scored if e.type_ok and e not in passing]
+        # each report's figure first: one sentence per article, then the rest
+        firsts = {e.doc_id: e for e in reversed(passing)}.values()
+        passing = [passing[0]] + sorted(passing[1:], key=lambda e: (e not in firsts, -e.score))
     for e in passing[1:]:
         if len(selected) >= most:
             break
@@ -328,7 +225,12 @@ def select_evidence(
             continue
         # every figure matters for "how many": sources that disagree are all shown, as long
         # as they are about the same thing (a figure of another attack is not)
-        same_story = e.coverage >= settings.figure_coverage_share * passing[0].coverage
+        share, top = settings.figure_coverage_share, passing[0]
+        same_story = e.coverage >= share * top.coverage or (
+            e.language != top.language
+            and bool(named)
+            and e.signals["names"] >= share * top.signals["names"]
+        )
         if (qtype == "number" and same_story) or e.score >= best - settings.evidence_margin:
             selected.append(e)
     return selected, scored

@@ -91,3 +91,16 @@ def test_articles_after_as_of_do_not_exist_for_the_question(assistant):
     assert ans.evidence  # answered or not, the candidates it weighed are kept
     assert all(c.published <= "2025-09-20" for c in ans.citations)
     assert all(e.published <= "2025-09-20" for e in ans.evidence)
+
+
+def test_a_revised_toll_gives_each_reports_figure_newest_first_across_languages(assistant):
+    """An English report of nine dead, a French one of thirteen three days later."""
+    ans = assistant.ask("Has the death toll of the attack on Kérétio been revised?",
+                        as_of="2025-09-28")  # fmt: skip
+    assert not ans.refused
+    lines = ans.answer.split(" [")
+    assert "treize" in lines[0].lower() and "26 September 2025" in lines[0], ans.answer
+    by_n = {c.n: c for c in ans.citations}
+    earlier = next(s for s in ans.sentences if s.text.startswith("Earlier:"))
+    assert "nine" in earlier.text.lower() and "23 September 2025" in earlier.text
+    assert [by_n[n].published for n in earlier.citations] == ["2025-09-23"]
