@@ -218,3 +218,30 @@ def test_a_nationality_answers_who_with_the_noun_it_qualifies_and_plural_dates_a
     years = analyse_question("In which years did the army seize power?")
     coups = analyse("The army seized power in two coups in 2020 and 2021.", "en")[0]
     assert years.plural and lead(years, [ev(coups)]) == ("2020, 2021", [0])
+
+
+@pytest.mark.slow
+def test_a_figure_counting_a_synonym_or_a_translation_fills_the_slot():
+    """The bundled multilingual model: passagers for voyageurs, soldiers for soldats."""
+    from rag.answering.slots import same_noun
+
+    assert same_noun("voyageurs", "passagers") and same_noun("soldats", "militaires")
+    assert not same_noun("soldats", "assaillants") and not same_noun("soldiers", "civilians")
+    assert same_noun("personnes", "people", cross=True) and same_noun(
+        "civils", "civilians", cross=True
+    )
+    assert not same_noun("personnes", "bodies", cross=True)
+    assert not same_noun("personnes", "kilometres", cross=True)
+    bus = claim(
+        "Au moins dix-sept passagers ont été tués.",
+        figures=[fig("dix-sept", 17, "passagers", "passager", hedge="at_least")],
+    )
+    travellers = q(
+        "number", "Combien de voyageurs ?", "fr", counted="voyageurs", counted_lemma="voyageur"
+    )
+    assert slot_fit(travellers, bus, "fr") == 1.0
+    km = claim(
+        "The village is about eight kilometres away.",
+        figures=[fig("eight", 8, "kilometres", "kilometre")],
+    )
+    assert slot_fit(travellers, km, "en") == 0.0  # another language, and not what is counted
