@@ -1,7 +1,8 @@
 """Remove page furniture from scraped plain text, by generic rules.
 
-Scraped news pages carry lists of other headlines ("Latest Stories", "Related", "Read more")
-with relative timestamps ("46 minutes -", "5 hours ago"), share buttons and ad labels. These
+Scraped news pages carry lists of other headlines ("Latest Stories", "Les plus lus", "Read
+more") with relative timestamps ("46 minutes -", "il y a 5 heures"), share buttons and ad
+labels, in English and French. These
 rules find them by their shape, never by matching a particular article.
 """
 
@@ -15,13 +16,22 @@ _LIST_HEADING = re.compile(
     r"editor'?s'?|must|most)\b[\w\s'’]{0,30}\b(stories|story|news|articles?|posts?|reads?|"
     r"headlines|picks|from\b.*|for you|videos?|read|on\b.*)\s*:?\s*$"
     r"|^\s*(you (may|might) (also )?like|read (more|next|also)|also read|see also|"
-    r"more from [\w\s]+|in other news|what to read next)\s*:?\s*$",
+    r"more from [\w\s]+|in other news|what to read next)\s*:?\s*$"
+    # French: "Les plus lus", "À lire aussi", "Sur le même sujet", "Dernières actualités"
+    r"|^\s*((les )?(articles? )?(les )?plus (lus|populaires|partagés|commentés)|"
+    r"([àa] )?lire (aussi|également|ensuite)|voir aussi|sur le même (sujet|thème)|"
+    r"(articles?|contenus?) (similaires|associés|recommandés)|dans la même rubrique|"
+    r"(les )?derni[èe]res? (actualités|nouvelles|infos|informations|dépêches)|"
+    r"vous (aimerez|pourriez aimer) aussi|à la une|en continu)\s*:?\s*$",
     re.IGNORECASE,
 )
 # A relative timestamp alone, or ending a line: "46 minutes -", "5 hours ago", "2 days".
 _TIMESTAMP = re.compile(
     r"(^|\s)(\d+|an?|one)\s+(sec(ond)?s?|min(ute)?s?|h(ou)?rs?|days?|weeks?|months?|years?)"
-    r"(\s+ago)?\s*[-–—|·•]?\s*$|^\s*(just now|yesterday|today)\s*[-–—|·•]?\s*$",
+    r"(\s+ago)?\s*[-–—|·•]?\s*$|^\s*(just now|yesterday|today)\s*[-–—|·•]?\s*$"
+    # French: "il y a 5 heures", "il y a 2 jours", "à l'instant", "hier"
+    r"|(^|\s)il y a\s+(\d+|une?)\s+(sec(onde)?s?|min(ute)?s?|h(eure)?s?|jours?|semaines?|"
+    r"mois|ans?)\s*[-–—|·•]?\s*$|^\s*(à l'instant|hier|aujourd'hui)\s*[-–—|·•]?\s*$",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"^\s*[-–—|·•*_=]*\s*$")
@@ -31,7 +41,9 @@ _BOILER = re.compile(
     r"(tweet|email|print|copy link|whatsapp|facebook|twitter|linkedin)|advertisement|"
     r"sponsored( content)?|subscribe( now)?( to [\w\s]+)?|sign up for [\w\s]+|"
     r"click here [\w\s]+|read more\s*:.*|follow us on [\w\s,]+|"
-    r"\(?reporting by [^)]*\)?|\(?editing by [^)]*\)?|©.*|copyright .*|all rights reserved\.?)"
+    r"\(?reporting by [^)]*\)?|\(?editing by [^)]*\)?|©.*|copyright .*|all rights reserved\.?|"
+    r"publicit[ée]|partager( (sur|par) [\w\s]+)?|imprimer|abonnez-vous( [\w\s']+)?|"
+    r"inscrivez-vous( [\w\s']+)?|suivez-nous( sur [\w\s,]+)?|tous droits réservés\.?)"
     r"\s*[.!]?\s*$",
     re.IGNORECASE,
 )

@@ -53,3 +53,21 @@ def test_timestamp_list_without_heading_is_removed():
 def test_article_without_furniture_is_unchanged():
     text = "One sentence about Mali that is long enough to count as a paragraph of prose here.\nAnother one follows it, just as long and just as ordinary as the first one was."
     assert strip_furniture(text) == text
+
+
+def test_a_french_page_loses_its_headline_list_and_boilerplate():
+    body = (
+        "Les trois chauffeurs enlevés le 6 février près de Kébila ont été libérés mercredi dernier, a indiqué leur syndicat.\n"
+        "Les transporteurs estiment leurs pertes à 2,5 milliards de francs CFA depuis le début du blocus."
+    )
+    page = (
+        body + "\n\nPublicité\n\nPartager sur Facebook\n\nLes plus lus\n"
+        "- Tabaski : les prix du mouton déjà en hausse à Bamako\n"
+        "- Université : reprise des cours à la faculté de médecine\n\n© Le Courrier du Sahel 2025\n"
+    )
+    assert strip_furniture(page) == body
+    listed = (
+        body
+        + "\nÀ lire aussi :\nMopti : le pont rouvert\nil y a 5 heures\nKayes : pluies\nil y a 2 jours\n"
+    )
+    assert strip_furniture(listed) == body
