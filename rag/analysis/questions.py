@@ -125,6 +125,9 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
             if clause.startswith(phrase) and (
                 len(clause) == len(phrase) or not clause[len(phrase)].isalpha()
             ):
+                how = openers[phrase] == "reason" and not phrase.startswith(("why", "pourquoi"))
+                if how and _asks_change_of_count(doc):
+                    return "number"  # "How did the toll evolve?": the counts, report by report
                 return openers[phrase]
     for tok in doc:  # "which region", "in which country", "quelle ville", "what cargo"
         if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
