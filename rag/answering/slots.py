@@ -93,8 +93,9 @@ def same_noun(asked: str, counted: str, *, cross: bool = False) -> bool:
 @lru_cache(maxsize=8192)
 def _noun_vector(phrase: str) -> np.ndarray | None:
     from rag.embeddings.multilingual import get_multilingual_embedder
+    from rag.settings import get_settings
 
-    encoder = get_multilingual_embedder()
+    encoder = get_multilingual_embedder(get_settings().embedding)  # None when turned off
     return None if encoder is None else np.asarray(encoder.encode_passages([phrase])[0])
 
 
