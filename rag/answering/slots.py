@@ -48,10 +48,12 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
     cross = bool(language and language != qa.language)
     asked = fold(qa.counted_lemma)
     asked_names = _names(qa.counted)
+    deaths = bool(_DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
     return [
         f
         for f in claim.figures
-        if fold(f.counts_lemma) == asked
+        if (deaths and bool(_DEATH.fullmatch(f.counts_lemma or f.counts)))
+        or fold(f.counts_lemma) == asked
         or asked in _words(f.counts)
         or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
         or (asked_names & _names(f.counts))

@@ -98,6 +98,17 @@ def test_a_figure_is_written_in_its_sources_language_never_half_in_each():
     assert text == "Une quarantaine de camions, selon des sources locales"
 
 
+def test_the_dead_answer_how_many_people_were_killed_in_either_language():
+    dead = claim(
+        "Le bilan s'est alourdi à treize morts, selon la mairie.",
+        figures=[fig("treize", 13, "morts", "mort")],
+    )
+    killed = q("number", "How many people were killed?", counted="people", counted_lemma="people")
+    assert slot_fit(killed, dead, "fr") == 1.0
+    displaced = q("number", "How many people fled?", counted="people", counted_lemma="people")
+    assert slot_fit(displaced, dead, "fr") == 0.0  # the dead did not flee
+
+
 def test_no_lead_when_the_figure_counts_something_else_or_the_speaker_is_a_pronoun():
     qa = q("number", counted="schools", counted_lemma="school")
     assert lead(qa, [ev(rebels)]) is None
