@@ -122,14 +122,12 @@ def test_moved_numbers_keep_their_values():
         a.weight_context_coverage,
         a.weight_rank,
         a.clause_min_words,
-        a.number_window,
-        a.max_counted_terms,
         a.refusal_evidence,
         a.max_generated_sentences,
         a.min_generated_words,
         a.relevance_slack,
         a.quote_max_words,
-    ) == (0.45, 0.25, 0.2, 0.1, 20, 7, 4, 5, 2, 3, 0.1, 30)
+    ) == (0.45, 0.25, 0.2, 0.1, 20, 5, 2, 3, 0.1, 30)
     assert IngestSettings().duplicate_threshold == 0.7
     assert (UISettings().host, UISettings().port) == ("127.0.0.1", 7860)
 
