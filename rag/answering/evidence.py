@@ -133,12 +133,15 @@ def select_evidence(
         for piece in [cand.text, *(clauses(cand.text) if long else [])]:
             pieces.append(piece)
             owner.append(i)
-    qvec = embedder.encode([question])[0]
     piece_vecs = np.asarray(embedder.encode(pieces))
-    piece_sims = np.asarray(piece_vecs @ qvec, dtype=float)
-    sims = np.full(len(cands), -1.0)
-    for i, sim in zip(owner, piece_sims, strict=True):
-        sims[i] = max(sims[i], sim)
+
+    def similarity(text: str) -> np.ndarray:
+        """Each candidate's cosine to ``text``: the best over the sentence and its clauses."""
+        best = np.full(len(cands), -1.0)
+        np.maximum.at(best, owner, piece_vecs @ embedder.encode([text])[0])
+        return best
+
+    sims = similarity(question)
     floors = cross_language(question, cands, sims, multilingual, languages, settings)
     scored: list[Evidence] = []
     claims = sentence_claims([(c.chunk, c.start, c.end, c.text) for c in cands])
@@ -146,7 +149,7 @@ def select_evidence(
         event_date(claim, c.chunk.published)[0] if floor == 0.0 else ""
         for c, claim, floor in zip(cands, claims, floors, strict=True)
     ]
-    reference = restates_reference(question, frame, embedder, piece_vecs, owner, days)
+    reference = restates_reference(question, frame, similarity, days)
     recent = recency([c.chunk.published for c in cands], frame, settings.unasked_recency)
     for cand, sim, claim, floor, new, ref in zip(
         cands, sims, claims, floors, recent, reference, strict=True
@@ -214,10 +217,11 @@ def select_evidence(
     history = frame is not None and frame.revision and qtype == "number"
     if history:  # once answerable, each same-story figure belongs to it, even below the bar
         most += settings.revision_extra_evidence
-        passing += [e for e in scored if e.type_ok and e not in passing]
+        taken = {id(e) for e in passing}
+        passing += [e for e in scored if e.type_ok and id(e) not in taken]
         # each report's figure first: one sentence per article, then the rest
-        firsts = {e.doc_id: e for e in reversed(passing)}.values()
-        passing = [passing[0]] + sorted(passing[1:], key=lambda e: (e not in firsts, -e.score))
+        firsts = {id(e) for e in {e.doc_id: e for e in reversed(passing)}.values()}
+        passing = [passing[0]] + sorted(passing[1:], key=lambda e: (id(e) not in firsts, -e.score))
     for e in passing[1:]:
         if len(selected) >= most:
             break

@@ -38,11 +38,12 @@ def timeline_evidence(
     dated by their own words on a day their article has no event for yet ("on Thursday the
     UN called for an inquiry"), up to ``timeline_events``.
     """
-    fit = [e for e in scored if _bears(e, frame, settings)]  # best first
+    when = {id(e): event_date(e.claim, e.published) for e in scored}  # (day, reported-only)
+    fit = [e for e in scored if _bears(e, when[id(e)], frame, settings)]  # best first
     leads = {
         e.doc_id: e
         for e in scored
-        if e.signals.get("lead") == 1.0 and _in_period(e, frame)  # a lead reports news
+        if e.signals.get("lead") == 1.0 and _in_period(when[id(e)][0], frame)  # news
     }
     out: list[Evidence] = []
     for e in fit:
@@ -51,32 +52,29 @@ def timeline_evidence(
     # the article is on the story: a sentence of it dated by its own words is an event of the
     # story even when it shares few of the question's words ("a funeral was held on Thursday")
     stories = {o.doc_id for o in out}
+    taken = {(o.doc_id, when[id(o)][0]) for o in out}
     reports = sorted(o.published for o in out if o.published)
     floor = _background_floor(reports[0]) if reports else ""
     for e in scored:
         if len(out) >= settings.timeline_events:
             break
-        if e.doc_id not in stories or not _eventful(e) or not _in_period(e, frame):
-            continue
-        day, reported = event_date(e.claim, e.published)
+        day, reported = when[id(e)]
         if (
             reported
+            or (e.doc_id, day) in taken
+            or e.doc_id not in stories
             or day < floor[: len(day)]
-            or any(
-                o.doc_id == e.doc_id
-                and (
-                    event_date(o.claim, o.published)[0] == day
-                    or (e.start < o.end and o.start < e.end)
-                )
-                for o in out
-            )
+            or not _eventful(e, reported)
+            or not _in_period(day, frame)
+            or any(o.doc_id == e.doc_id and e.start < o.end and o.start < e.end for o in out)
         ):
             continue
         out.append(e)
+        taken.add((e.doc_id, day))
     return out
 
 
-def _bears(e: Evidence, frame: TimeFrame, settings: AnswerSettings) -> bool:
+def _bears(e: Evidence, when: tuple[str, bool], frame: TimeFrame, settings: AnswerSettings) -> bool:
     """Clears the evidence floors, is not dated outside the asked period, and reports."""
     if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
         return False
@@ -84,14 +82,13 @@ def _bears(e: Evidence, frame: TimeFrame, settings: AnswerSettings) -> bool:
         return False
     if frame.window and e.signals.get("time_fit", 0.0) < 0:
         return False  # dated outside the asked period: recalled, not what happened then
-    return _eventful(e) and _in_period(e, frame)
+    return _eventful(e, when[1]) and _in_period(when[0], frame)
 
 
-def _in_period(e: Evidence, frame: TimeFrame) -> bool:
-    """Its event (or, undated, its report) falls in the asked period, if one was asked."""
+def _in_period(day: str, frame: TimeFrame) -> bool:
+    """An event (or, undated, report) ``day`` falls in the asked period, if one was asked."""
     if not frame.window:
         return True
-    day = event_date(e.claim, e.published)[0]
     lo, hi = (frame.start or date.min).isoformat(), (frame.end or frame.as_of).isoformat()
     return not day or lo[: len(day)] <= day <= hi[: len(day)]
 
@@ -101,15 +98,13 @@ def _background_floor(oldest_report: str) -> str:
     return (date.fromisoformat(oldest_report) - timedelta(days=BACKGROUND_DAYS)).isoformat()
 
 
-def _eventful(e: Evidence) -> bool:
-    """Reports something: a speaker, a figure or a date of its own.
+def _eventful(e: Evidence, reported: bool) -> bool:
+    """Reports something: a speaker, a figure or a date of its own (``reported``: none).
 
     "Kassoro lies in the Ségou region" describes; it is not an event of the story.
     """
     c = e.claim
-    if c is None:
-        return True
-    return bool(c.speaker or c.figures or not event_date(c, e.published)[1])
+    return c is None or bool(c.speaker or c.figures or not reported)
 
 
 def timeline(

@@ -11,13 +11,13 @@ below one inside it (``time_fit``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import numpy as np
 
 from rag.analysis.models import DateMention, SentenceClaim
 from rag.analysis.timeframe import SINCE, TimeFrame, since_reference, span_of
-from rag.embeddings import TextEncoder
 from rag.models import Filters, published_int
 
 MONTHS = {
@@ -223,30 +223,24 @@ REFERENCE_MARGIN = 0.1
 def restates_reference(
     question: str,
     frame: TimeFrame | None,
-    embedder: TextEncoder,
-    piece_vecs: np.ndarray,
-    owner: list[int],
+    similarity: Callable[[str], np.ndarray],
     days: list[str],
 ) -> list[bool]:
     """For each candidate: it reports the event a "since" clause names, not what followed.
 
-    "Since the parliament amended the law, what has the FRA urged?": the candidate nearest
-    (main embedder, best over its pieces ``piece_vecs`` of candidate ``owner[i]``) to "the
-    parliament amended the law" (the earliest within :data:`REFERENCE_MARGIN` of it, of those
-    nearer to it than to the rest of the question) dates the reference. A sentence dated (``days``: its event or
-    report date, '' for a sentence in another language, whose cosine means nothing here) no
-    later than that, and nearer to the reference than to "what has the FRA urged?", restates it.
+    "Since the parliament amended the law, what has the FRA urged?": ``similarity(text)``
+    gives each candidate's cosine to a text. The earliest-dated of the candidates closest to
+    "the parliament amended the law" (within :data:`REFERENCE_MARGIN`, and nearer to it than to
+    "what has the FRA urged?") dates the reference. A candidate dated no later (``days``: its
+    event or report date; '' for one in another language, whose cosine means nothing here) and
+    nearer to the reference than to the rest of the question restates it.
     """
     out = [False] * len(days)
     clause, event = since_reference(question) if frame is not None and frame.reference else ("", "")
     rest = question.replace(clause, " ").strip(" ,;")
     if not event or len(rest.split()) < 3:
         return out
-    ref, main = embedder.encode([event, rest])
-    best_ref = np.full(len(out), -1.0)
-    best_main = np.full(len(out), -1.0)
-    for i, r, m in zip(owner, piece_vecs @ ref, piece_vecs @ main, strict=True):
-        best_ref[i], best_main[i] = max(best_ref[i], r), max(best_main[i], m)
+    best_ref, best_main = similarity(event), similarity(rest)
     nearer = [i for i, day in enumerate(days) if day and best_ref[i] > best_main[i]]
     if not nearer:
         return out

@@ -302,9 +302,12 @@ def test_a_sentence_restating_the_since_event_is_not_an_answer():
     enc = _Words()
     frame = TimeFrame(as_of=AS_OF, reference="the parliament amended the law")
     vecs = enc.encode(sentences)
-    got = restates_reference(question, frame, enc, vecs, [0, 1, 2, 3], days)
+
+    def similarity(text):
+        return vecs @ enc.encode([text])[0]
+
+    got = restates_reference(question, frame, similarity, days)
     assert got == [True, False, False, False]
     assert (
-        restates_reference(question, TimeFrame(as_of=AS_OF), enc, vecs, [0, 1, 2, 3], days)
-        == [False] * 4
+        restates_reference(question, TimeFrame(as_of=AS_OF), similarity, days) == [False] * 4
     )  # no 'since' clause asked
