@@ -60,18 +60,21 @@ def test_only_the_other_language_is_rescored_with_the_multilingual_model(fake_mu
     assert sims == pytest.approx([0.5, expected, 0.4])
 
 
-def test_a_french_question_rescores_english_sentences(fake_multilingual):
+def test_a_french_question_rescores_every_sentence_but_floors_only_english_ones(
+    fake_multilingual,
+):
+    """The English main model does not read a French question: French sentences get the
+    multilingual cosine as similarity too, but keep their lexical coverage (no floor)."""
     cands = _candidates([Retrieved(c, 0.0) for c in (EN, FR)], {})
     sims = np.array([0.1, 0.6])
-    floors = cross_language(
-        "Qui a attaqué le convoi près de Gao ?",
-        cands,
-        sims,
-        fake_multilingual,
-        ("en", "fr"),
-        SETTINGS,
-    )
-    assert (floors[0] != 0.0, floors[1], sims[1]) == (True, 0.0, 0.6)
+    question = "Qui a attaqué le convoi près de Gao ?"
+    floors = cross_language(question, cands, sims, fake_multilingual, ("en", "fr"), SETTINGS)
+    qvec = fake_multilingual.encode_queries([question])[0]
+    expected = [
+        (float(v @ qvec) - 0.5) * 2.0 for v in fake_multilingual.encode_passages([EN.text, FR.text])
+    ]
+    assert sims == pytest.approx(expected)
+    assert floors == pytest.approx([expected[0], 0.0])
 
 
 def test_without_a_multilingual_model_nothing_changes():
