@@ -6,6 +6,7 @@ Its language, the kind of answer it wants, the noun a number question counts, a 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -87,7 +88,12 @@ NOUN_KINDS: dict[str, QuestionKind] = {
     ),
     **dict.fromkeys("date day year month jour année mois".split(), "date"),
     **dict.fromkeys("reason raison explanation justification motif".split(), "reason"),
-    **dict.fromkeys("toll figure count total number bilan chiffre nombre".split(), "number"),
+    **dict.fromkeys(
+        """toll figure count total number bilan chiffre nombre rate percentage turnout price
+        cost amount age taux pourcentage participation prix coût montant âge""".split(),
+        "number",
+    ),
+    **dict.fromkeys("name nom".split(), "actor"),  # "what is the name of the officer"
     **dict.fromkeys(
         """group company organisation organization spokesman official minister person man woman
         member leader commander groupe entreprise société organisation porte-parole responsable
@@ -186,6 +192,7 @@ def _counted(doc: Doc, language: str) -> Token | None:
     return None
 
 
+_AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bquel [âa]ge\b|\bl'[âa]ge\b", re.I)
 # French subject pronouns after an inverted verb ("devront-ils"), as spaCy splits them off.
 _INVERTED = frozenset({"-il", "-ils", "-elle", "-elles", "-on", "-t-il", "-t-elle", "-t-on"})
 _COUNT_WORDS = frozenset({"many", "much", "combien", "number", "nombre"})
@@ -211,6 +218,11 @@ def analyse_question(question: str) -> QuestionAnalysis:
     doc = pipeline(language)(question)
     kind = _kind(doc, language)
     counted = _counted(doc, language) if kind == "number" else None
+    counted_text = _phrase(counted) if counted is not None else ""
+    counted_lemma = counted.lemma_.lower() if counted is not None else ""
+    if kind == "number" and not counted_text and _AGE.search(question):
+        # "how old", "quel âge": counted in years ("âgé de 54 ans", "the 54-year-old")
+        counted_text, counted_lemma = ("ans", "an") if language == "fr" else ("years", "year")
     source = speaker(doc, language)
     if source is not None and (
         source.pronoun
@@ -229,8 +241,8 @@ def analyse_question(question: str) -> QuestionAnalysis:
         question=question,
         language="fr" if language == "fr" else "en",
         kind=kind,
-        counted=_phrase(counted) if counted is not None else "",
-        counted_lemma=counted.lemma_.lower() if counted is not None else "",
+        counted=counted_text,
+        counted_lemma=counted_lemma,
         source=source.text if source is not None else "",
         terms=list(terms),
         plural=_asks_plural(doc),

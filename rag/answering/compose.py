@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from rag.analysis.models import QuestionAnalysis
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
 from rag.answering.lead import NO, denies, figure_lines, lead
 from rag.answering.retrieval import Retrieved
-from rag.answering.slots import counted_figures
+from rag.answering.slots import counted_figures, fillers
 from rag.answering.verify import check_support, clause_spans
 from rag.embeddings import TextEncoder
 from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence
@@ -104,7 +105,12 @@ def compose(
     cited_now = {i for _, idx, *_ in out[n_lead:] for i in idx}
     for i in need:
         if i not in cited_now:
-            quoted = quote(question, evidence[i].text, settings.quote_max_words)
+            quoted = quote(
+                question,
+                evidence[i].text,
+                settings.quote_max_words,
+                facts=fact_spans(qa, evidence[i]),
+            )
             out.append(Composed(f"“{quoted}”", [i], True, True))
     if out and out[0].evidence == [0] and denies(qa, evidence):
         # "Did the government pay?" -> "No: “The government denied paying…”"
@@ -181,12 +187,27 @@ def cite(
     )
 
 
-def quote(question: str, sentence: str, max_words: int | None = None) -> str:
+def fact_spans(qa: QuestionAnalysis, ev: Evidence) -> list[tuple[int, int]]:
+    """Where in ``ev.text`` the asked fact is (the figure, date, name or place filling the slot)."""
+    if ev.claim is None:
+        return []
+    shift = ev.start + (len(ev.text) - len(ev.text.lstrip()))
+    return [(m.start - shift, m.end - shift) for m in fillers(qa, ev.claim, ev.language)]
+
+
+def quote(
+    question: str,
+    sentence: str,
+    max_words: int | None = None,
+    *,
+    facts: Sequence[tuple[int, int]] = (),
+) -> str:
     """The evidence verbatim, long sentences cut to the clauses that bear on the question.
 
     A sentence of more than ``max_words`` words (default: ``AnswerSettings.quote_max_words``)
     is cut: dropped clauses become "…"; kept text is copied from the sentence as it stands; a
-    kept clause keeps the clause that says who is speaking.
+    kept clause keeps the clause that says who is speaking. The clauses holding ``facts``
+    (character spans of the asked fact in ``sentence``) are always kept.
     """
     if max_words is None:
         max_words = AnswerSettings().quote_max_words
@@ -196,6 +217,7 @@ def quote(question: str, sentence: str, max_words: int | None = None) -> str:
     parts = [sentence[a:b] for a, b in spans]
     terms = set(question_terms(question))
     keep = {i for i, c in enumerate(parts) if terms & set(content_terms(c))}
+    keep |= {i for i, (a, b) in enumerate(spans) for f, g in facts if a < g and f < b}
     for i in sorted(keep):
         if i > 0 and _PRONOUN_START.match(parts[i]):
             keep.add(i - 1)  # "It said ..." needs the clause that says who "it" is

@@ -9,7 +9,6 @@ must be the claim's speaker. Built on :mod:`rag.analysis` (spaCy, dateparser, te
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
@@ -17,16 +16,24 @@ from functools import lru_cache
 import numpy as np
 
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
+from rag.answering.counts import (
+    DEATH,
+    FATE,
+    HURT_WORD,
+    YEARS,
+    asks_toll,
+    coordinated,
+    elliptic,
+    fold,
+    is_age,
+    is_dead,
+    is_hurt,
+    near_death,
+)
 from rag.models import Chunk
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
 """Kinds whose answer is one fact: a sentence that does not state it cannot answer."""
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (for comparing names across spellings)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _words(text: str) -> set[str]:
@@ -42,17 +49,30 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
     counted, or when the claim is in another language (``language``; '' = the question's).
     """
     if not qa.counted_lemma and asks_toll(qa):
-        return [f for f in claim.figures if f.value is not None and _near_death(claim, f)]
+        return [f for f in claim.figures if f.value is not None and near_death(claim, f)]
     if not qa.counted_lemma:
         return list(claim.figures)
     cross = bool(language and language != qa.language)
     asked = fold(qa.counted_lemma)
     asked_names = _names(qa.counted)
-    deaths = bool(_DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
+    deaths = bool(DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
+    ages = fold(asked) in YEARS
+    hurt = bool(HURT_WORD.search(qa.question))
+    # (figure as read, figure as written): "11 others" counts what the figure before it does
+    pairs = list(zip(elliptic(claim), claim.figures, strict=True))
+    if deaths != hurt:  # "how many were wounded" is not answered by the dead, nor the reverse
+        hurts = coordinated(claim, [is_hurt(claim, g) for g in claim.figures])
+        pairs = [p for p, h in zip(pairs, hurts, strict=True) if h == hurt]
+    if deaths and not hurt:  # "how many soldiers were killed": not the 150 the camp held
+        dead = [is_dead(claim, g) or near_death(claim, g) for g in claim.figures]
+        keep = {id(g) for g, d in zip(claim.figures, coordinated(claim, dead), strict=True) if d}
+        pairs = [(f, g) for f, g in pairs if id(g) in keep]
+    figures = [f for f, _ in pairs]
     return [
         f
-        for f in claim.figures
-        if (deaths and bool(_DEATH.fullmatch(f.counts_lemma or f.counts)))
+        for f in figures
+        if (deaths and bool(DEATH.fullmatch(f.counts_lemma or f.counts)))
+        or (ages and (fold(f.counts_lemma) in YEARS or is_age(claim, f)))
         or fold(f.counts_lemma) == asked
         or asked in _words(f.counts)
         or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
@@ -101,62 +121,6 @@ def _noun_vector(phrase: str) -> np.ndarray | None:
     return None if encoder is None else np.asarray(encoder.encode_passages([phrase])[0])
 
 
-_TOLL_TERMS = frozenset({"toll", "bilan", "death", "dead", "mort", "victime"})
-_DEATH = re.compile(
-    r"\b(kill\w*|dead|deaths?|died|toll|bodies|victims?|tu[ée]e?s?|morts?|d[ée]c[èe]s|"
-    r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri|p[ée]rirent|p[ée]rissent|lost their lives|"
-    r"perdu la vie)\b",
-    re.I,
-)
-# a preposition of place or part (hedges skipped) right before a figure: "on two villages"
-_PLACE_BEFORE = re.compile(
-    r"\b(on|in|at|near|from|of|across|between|among|dans|sur|de|des|en|pr[èe]s de|parmi)\s+"
-    r"((at least|at most|about|some|nearly|almost|around|more than|over|au moins|environ|"
-    r"pr[èe]s de|plus de|quelque)\s+)?$",
-    re.I,
-)
-_HURT = re.compile(
-    r"\W*(\w+\W+){0,2}?(wounded|injured|hurt|missing|bless[ée]e?s?|disparue?s?)\b", re.I
-)
-_DEATH_BEFORE = re.compile(
-    r"\b(kill\w*|tu[ée]\w*|tuant|fait)\s+((at least|some|about|nearly|au moins|environ|"
-    r"pr[èe]s de|quelque)\s+)?$",
-    re.I,
-)
-_VERB_CHARS = 25  # before a counted figure: "killed 40 soldiers", "killing nine soldiers"
-_DEATH_WINDOW = 120  # characters before an uncounted figure in which a death word makes it a toll
-
-
-def asks_toll(qa: QuestionAnalysis) -> bool:
-    """A death-toll question that names nothing counted ("what is the latest toll")."""
-    return bool(_TOLL_TERMS & set(qa.terms))
-
-
-def _near_death(claim: SentenceClaim, f: Figure) -> bool:
-    """The figure is a death toll.
-
-    It counts the dead ("11 bodies", "dix morts"); or the dead follow what it counts ("20
-    civilians were killed", "six militaires tués"); or it counts nothing and a death word comes
-    before it ("the toll rose to at least 31", "killed … rose to 31"). "Attacks on two
-    villages" near "killed" is not a toll.
-    """
-    if f.counts and _DEATH.search(f.counts):
-        return True
-    text, begin, end = claim.text, f.start - claim.start, f.end - claim.start
-    at = text.find(f.counts, end) if f.counts else -1
-    if 0 <= at <= end + 40 and not re.search(r"[,;:]", text[end:at]):
-        # "20 civilians were killed", "killed 40 soldiers": the verb is next to them
-        after = at + len(f.counts)
-        verb_before = _DEATH_BEFORE.search(text[max(0, begin - _VERB_CHARS) : begin])
-        verb_after = _DEATH.search(text[after : after + 25])
-        return bool(verb_before or verb_after) and not _HURT.match(text[after : after + 30])
-    if _HURT.match(text[end : end + 30]):
-        return False  # "20 killed and eight wounded": the eight are not dead
-    if _PLACE_BEFORE.search(text[max(0, begin - 40) : begin]):
-        return False  # "killed in attacks on two villages": where, not how many
-    return bool(_DEATH.search(text[max(0, begin - _DEATH_WINDOW) : end]))
-
-
 def _names(text: str) -> set[str]:
     """Words written with a capital (names: "Wagner"), folded."""
     return {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper() and len(w) > 2}
@@ -191,9 +155,26 @@ def slot_fit(
     """
     if qa.kind not in FACT_KINDS:
         return 0.5
-    if fillers(qa, claim, language):
+    filled = fillers(qa, claim, language)
+    if filled:
+        if (
+            qa.kind == "number"
+            and all(_casualty(claim, f) for f in filled)
+            and not FATE.search(qa.question)
+        ):
+            # "how many soldiers was the camp home to": the dead among them fit less well
+            return NEUTRAL_CASUALTY_FIT
         return 1.0
     return 0.5 if qa.kind == "number" and claim.figures and not strict else 0.0
+
+
+NEUTRAL_CASUALTY_FIT = 0.75
+"""The slot fit of a count of the dead or wounded for a count question that asks neither."""
+
+
+def _casualty(claim: SentenceClaim, mention: Mention) -> bool:
+    figure = next((f for f in claim.figures if f.start == mention.start), None)
+    return figure is not None and (is_dead(claim, figure) or is_hurt(claim, figure))
 
 
 def source_fit(qa: QuestionAnalysis, claim: SentenceClaim) -> float:

@@ -201,6 +201,8 @@ def test_spans_point_into_the_text_across_sentences():
         ("Did the army confirm the toll?", "en", "yesno", "", "the army"),
         ("Est-ce que l'armée a confirmé le bilan ?", "fr", "yesno", "", ""),
         ("Which groups claimed the attack?", "en", "list", "", ""),
+        ("How old was the freed engineer?", "en", "number", "year", ""),
+        ("Quel âge a l'ingénieur libéré ?", "fr", "number", "an", ""),
     ],
 )
 def test_question_analysis(question, language, kind, counted, source):
@@ -229,3 +231,66 @@ def test_chunks_carry_their_sentences_claims_through_metadata():
     assert all(x in claims for x in back)
     assert chunk_article(article)[0].claims == ""
     assert "claims" not in chunk_article(article)[0].to_metadata()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "ages"),
+    [
+        ("M. Lorenzo Bassi, âgé de 54 ans, a été libéré avec deux otages.", "fr", ["54"]),
+        ("Lorenzo Bassi, 54, was freed on Saturday with two other hostages.", "en", ["54"]),
+        ("The engineer, aged 54, was freed with two others.", "en", ["54"]),
+        ("The 54-year-old engineer was freed with two others.", "en", ["54"]),
+        ("Two hostages were freed, 54 days after their abduction.", "en", []),
+    ],
+)
+def test_an_age_question_is_answered_by_an_age_only(sentence, language, ages):
+    from rag.answering.slots import counted_figures
+
+    qa = analyse_question("How old was the engineer when he was freed?")
+    claim = analyse(sentence, language, SATURDAY)[0]
+    assert [f.text for f in counted_figures(qa, claim, language)] == ages
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "language", "answers"),
+    [
+        (
+            "How many CSP fighters were wounded?",
+            "He said three CSP fighters had been killed in the fighting.",
+            "en",
+            [],
+        ),
+        (
+            "How many soldiers were killed?",
+            "The attack killed nine soldiers and wounded 11 soldiers.",
+            "en",
+            ["nine"],
+        ),
+        (
+            "How many soldiers were wounded?",
+            "The attack killed nine soldiers and left 11 wounded.",
+            "en",
+            ["11"],
+        ),
+        (
+            "Combien de militaires ont été blessés ?",
+            "Neuf militaires ont été tués et onze autres blessés.",
+            "fr",
+            ["onze"],
+        ),
+        (
+            "How many soldiers were killed or wounded?",
+            "Six Malian soldiers were killed and four wounded when a convoy was ambushed.",
+            "en",
+            ["Six", "four"],
+        ),
+    ],
+)
+def test_the_wounded_and_the_dead_answer_their_own_question(question, sentence, language, answers):
+    """A figure of the dead does not answer "how many were wounded", nor the reverse; "and 11
+    others wounded" counts what the figure before it counts."""
+    from rag.answering.slots import counted_figures
+
+    claim = analyse(sentence, language, SATURDAY)[0]
+    got = counted_figures(analyse_question(question), claim, language)
+    assert [f.text for f in got] == answers

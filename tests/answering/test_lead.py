@@ -19,7 +19,12 @@ JNIM = "JNIM said it had killed 50 Wagner fighters."
 
 
 def claim(text, **kw):
-    return SentenceClaim(start=0, end=len(text), text=text, **kw)
+    # each figure where its text stands in the sentence (the slot checks read around it)
+    placed = []
+    for f in kw.pop("figures", []):
+        at = text.find(f.text)
+        placed.append(f.model_copy(update={"start": at, "end": at + len(f.text)}) if at >= 0 else f)
+    return SentenceClaim(start=0, end=len(text), text=text, figures=placed, **kw)
 
 
 def fig(text, value, counts, lemma, hedge="exact"):
@@ -199,8 +204,12 @@ def test_figures_count_the_asked_noun_by_lemma_head_or_shared_name_not_by_an_adj
     )
     vehicles = q("number", language="fr", counted="véhicules militaires", counted_lemma="véhicule")
     assert slot_fit(vehicles, soldiers, "fr") == 0.0
-    wagner = q("number", counted="Wagner fighters", counted_lemma="fighter")
+    killed = "How many Wagner fighters were killed?"
+    wagner = q("number", killed, counted="Wagner fighters", counted_lemma="fighter")
     assert slot_fit(wagner, rebels) == 1.0  # "Russian Wagner mercenaries": the name
+    # a question that asks no casualties is filled less well by the dead
+    present = q("number", "How many Wagner fighters?", counted="Wagner fighters")
+    assert slot_fit(present.model_copy(update={"counted_lemma": "fighter"}), rebels) == 0.75
     fighters = q("number", counted="fighters", counted_lemma="fighter")
     assert slot_fit(fighters, rebels) == 0.0
     assert slot_fit(fighters, rebels, strict=False) == 0.5
@@ -244,7 +253,7 @@ def test_a_figure_counting_a_synonym_or_a_translation_fills_the_slot():
     assert not same_noun("personnes", "bodies", cross=True)
     assert not same_noun("personnes", "kilometres", cross=True)
     bus = claim(
-        "Au moins dix-sept passagers ont été tués.",
+        "Le bus transportait au moins dix-sept passagers.",
         figures=[fig("dix-sept", 17, "passagers", "passager", hedge="at_least")],
     )
     travellers = q(

@@ -94,3 +94,16 @@ def test_quote_is_verbatim_and_keeps_the_speaker():
     assert (
         quote("Short question?", "A short sentence stays whole.") == "A short sentence stays whole."
     )
+
+
+def test_quote_keeps_the_clause_holding_the_asked_fact():
+    sentence = (
+        "Dans un communiqué lu à la télévision nationale, le gouvernement indique que M. Lorenzo "
+        "Bassi, âgé de 54 ans, et M. Yacouba Sidibé ont été libérés « grâce aux efforts soutenus "
+        "des services de renseignement et des forces de défense et de sécurité »."
+    )
+    question = "Quel âge a l'ingénieur italien libéré ?"
+    at = sentence.index("54")
+    assert "54" not in quote(question, sentence, 20)  # the question's words are elsewhere
+    kept = quote(question, sentence, 20, facts=[(at, at + 2)])
+    assert "âgé de 54 ans" in kept and kept.startswith("…")
