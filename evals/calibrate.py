@@ -38,7 +38,7 @@ def scored(assistant: Assistant, question: str) -> list[Evidence]:
         embedder=assistant.embedder,
         lexical=assistant.retriever.lexical,
         settings=loose,
-        article_text=assistant._article_texts(results),
+        article_text=assistant.article_texts(results),
         extra_terms=standalone.carried,
         multilingual=assistant.store.multilingual,
         languages=tuple(assistant.settings.retrieval.languages),

@@ -18,15 +18,16 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from rag.analysis.timeframe import TimeFrame, question_time, without_time
+from rag.analysis.timeframe import question_time, without_time
 from rag.answering.compose import cite, compose
+from rag.answering.compound import answer_in_parts, split_question
 from rag.answering.condense import History, condense
 from rag.answering.evidence import select_evidence
 from rag.answering.llm import make_chat_model
-from rag.answering.prompts import ANSWER_PROMPT, REFUSAL, format_evidence
+from rag.answering.prompts import ANSWER_PROMPT, format_evidence
 from rag.answering.retrieval import HybridRetriever, Retrieved
 from rag.answering.timeline import as_composed, finish, timeline, timeline_evidence
-from rag.answering.timing import as_of_date, before_corpus, not_covered, period_filters
+from rag.answering.timing import as_of_date, period_filters, refusal
 from rag.embeddings import TextEncoder, get_embedder
 from rag.errors import LLMCrashedError
 from rag.index.store import Store
@@ -182,10 +183,17 @@ class Assistant:
             query, asked = without_time(query, frame), without_time(question, frame)
             if frame.timeline:  # events are spread over many articles
                 k = 2 * (k or self.settings.retrieval.k)
+        parts = [] if frame is not None and frame.timeline else split_question(asked)
+        if len(parts) > 1:
+            composite = answer_in_parts(self, parts, query, k, searched, standalone.carried, frame)
+            if composite is not None:
+                composite.question = question
+                yield _stamped(composite, standalone.query, day, t0)
+                return
         results = self.retriever.retrieve(query, k=k, filters=searched)
         if frame is not None and frame.timeline:
             results = self._with_articles(results)
-        texts = self._article_texts(results)
+        texts = self.article_texts(results)
         selected, scored = select_evidence(
             asked,
             results,
@@ -210,15 +218,12 @@ class Assistant:
             if lines:
                 answer = cite(question, as_composed(lines), events, results, self.store.carried_by)
                 answer = finish(answer, lines)
-                answer.standalone_question = standalone.query
-                answer.as_of = day.isoformat()
-                answer.seconds = round(time.perf_counter() - t0, 3)
-                yield answer
+                yield _stamped(answer, standalone.query, day, t0)
                 return
         if not selected:
             yield Answer(
                 question=question,
-                answer=self._refusal(query, frame, filters, results),
+                answer=refusal(self.retriever, query, frame, filters, results, cfg.time_grace_days),
                 refused=True,
                 evidence=scored[: cfg.refusal_evidence],
                 standalone_question=standalone.query,
@@ -237,45 +242,9 @@ class Assistant:
         )
         answer = cite(question, sentences, selected, results, self.store.carried_by)
         answer.notes = notes
-        answer.standalone_question = standalone.query
-        answer.as_of = day.isoformat()
-        answer.seconds = round(time.perf_counter() - t0, 3)
-        yield answer
+        yield _stamped(answer, standalone.query, day, t0)
 
     # -- steps --------------------------------------------------------------------------
-    def _refusal(
-        self,
-        query: str,
-        frame: TimeFrame | None,
-        filters: Filters | None,
-        results: list[Retrieved],
-    ) -> str:
-        """The refusal; for a period the corpus does not reach, what its newest report is."""
-        if frame is not None and not results:  # nothing published by the as-of date?
-            later = [r.chunk.published for r in self.retriever.retrieve(query, filters=filters)]
-            after = sorted(p for p in later if p > frame.as_of.isoformat())
-            if after and len(after) == len(later):
-                language = question_language(query, ("en", "fr"))
-                return before_corpus(frame.as_of, after[0], language, REFUSAL)
-        if frame is None or frame.start is None or not frame.relative:
-            return REFUSAL
-        unbounded = frame.model_copy(update={"start": None, "end": None})
-        wider = self.retriever.retrieve(
-            query, filters=period_filters(filters, unbounded, self.settings.answer.time_grace_days)
-        )
-        dated = [r.chunk for r in wider if r.chunk.published]
-        if not dated:
-            return REFUSAL
-        newest = max(dated, key=lambda c: c.published)
-        if newest.published >= frame.start.isoformat() or any(
-            r.lexical_rank is not None for r in results
-        ):
-            return REFUSAL  # the period has reports sharing the question's words: no claim
-        language = question_language(query, ("en", "fr"))
-        return not_covered(
-            frame, newest.published, newest.source or newest.title, language, REFUSAL
-        )
-
     def _with_articles(self, results: list[Retrieved]) -> list[Retrieved]:
         """``results`` plus their articles' other chunks (leads, dated events) for a timeline."""
         have = {r.chunk.id for r in results}
@@ -283,7 +252,8 @@ class Assistant:
         more = sorted(self.store.get_chunks(docs, by_doc=True).values(), key=lambda c: c.index)
         return results + [Retrieved(chunk=c, score=0.0) for c in more if c.id not in have]
 
-    def _article_texts(self, results: list[Retrieved]) -> dict[str, str]:
+    def article_texts(self, results: list[Retrieved]) -> dict[str, str]:
+        """Each result's whole article text (for the sentence before a chunk), by doc id."""
         out: dict[str, str] = {}
         for r in results:
             if r.chunk.doc_id not in out:
@@ -315,6 +285,14 @@ class Assistant:
         except Exception as e:  # any backend failure (server down, bad reply...): same fallback
             log.warning("the language model failed: %s", e, exc_info=True)
             notes.append(f"the language model failed ({type(e).__name__}); {QUOTES_ONLY}")
+
+
+def _stamped(answer: Answer, standalone: str, day: date, t0: float) -> Answer:
+    """``answer`` with the standalone question, the as-of date and the time it took."""
+    answer.standalone_question = standalone
+    answer.as_of = day.isoformat()
+    answer.seconds = round(time.perf_counter() - t0, 3)
+    return answer
 
 
 @lru_cache(maxsize=4)

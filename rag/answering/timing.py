@@ -18,6 +18,9 @@ import numpy as np
 
 from rag.analysis.models import DateMention, SentenceClaim
 from rag.analysis.timeframe import SINCE, TimeFrame, since_reference, span_of
+from rag.answering.prompts import REFUSAL
+from rag.answering.retrieval import HybridRetriever, Retrieved
+from rag.language import question_language
 from rag.models import Filters, published_int
 
 MONTHS = {
@@ -251,3 +254,34 @@ def restates_reference(
         bool(day) and day[: len(when)] <= when[: len(day)] and best_ref[i] > best_main[i]
         for i, day in enumerate(days)
     ]
+
+
+def refusal(
+    retriever: HybridRetriever,
+    query: str,
+    frame: TimeFrame | None,
+    filters: Filters | None,
+    results: list[Retrieved],
+    grace_days: int,
+) -> str:
+    """The refusal; for a period the corpus does not reach, what its newest report is."""
+    if frame is not None and not results:  # nothing published by the as-of date?
+        later = [r.chunk.published for r in retriever.retrieve(query, filters=filters)]
+        after = sorted(p for p in later if p > frame.as_of.isoformat())
+        if after and len(after) == len(later):
+            language = question_language(query, ("en", "fr"))
+            return before_corpus(frame.as_of, after[0], language, REFUSAL)
+    if frame is None or frame.start is None or not frame.relative:
+        return REFUSAL
+    unbounded = frame.model_copy(update={"start": None, "end": None})
+    wider = retriever.retrieve(query, filters=period_filters(filters, unbounded, grace_days))
+    dated = [r.chunk for r in wider if r.chunk.published]
+    if not dated:
+        return REFUSAL
+    newest = max(dated, key=lambda c: c.published)
+    if newest.published >= frame.start.isoformat() or any(
+        r.lexical_rank is not None for r in results
+    ):
+        return REFUSAL  # the period has reports sharing the question's words: no claim
+    language = question_language(query, ("en", "fr"))
+    return not_covered(frame, newest.published, newest.source or newest.title, language, REFUSAL)

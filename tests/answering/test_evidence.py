@@ -95,7 +95,7 @@ def _select(assistant: Assistant, question: str, **answer: object):
         embedder=assistant.embedder,
         lexical=assistant.retriever.lexical,
         settings=settings,
-        article_text=assistant._article_texts(results),
+        article_text=assistant.article_texts(results),
     )
 
 

@@ -104,3 +104,16 @@ def test_follow_up_uses_the_history(assistant):
         "How many Malian soldiers did the rebels say they killed at Tinzaouaten?"
     )
     assert not ans.refused and "47" in ans.answer
+
+
+def test_a_question_asking_two_things_answers_both_in_its_first_sentence(assistant):
+    ans = assistant.ask(
+        "How many Wagner fighters did the rebels say they killed, and how many Malian soldiers "
+        "did they say they killed?"
+    )
+    assert not ans.refused
+    first = ans.sentences[0].text
+    assert "84" in first and "47" in first and first.count("rebels") == 2  # each attributed
+    cited = {c.n: c.sentence for c in ans.citations}
+    assert any("84" in cited[n] and "47" in cited[n] for n in ans.sentences[0].citations)
+    assert len(ans.citations) == 1 and len(ans.sentences) == 2  # one sentence, quoted once

@@ -1,0 +1,85 @@
+"""Questions that ask two things: split into parts, answered part by part, merged."""
+
+import pytest
+
+from rag.answering.compose import Composed
+from rag.answering.compound import merge, split_question, unanswered
+from rag.models import Evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "How many tankers were burned, and who claimed the attack?",
+            ["How many tankers were burned?", "Who claimed the attack?"],
+        ),
+        (
+            "How many soldiers was the camp home to, and how many of them were killed?",
+            ["How many soldiers was the camp home to?", "How many soldiers were killed?"],
+        ),
+        (
+            "How many schools were closed according to the coalition and according to the "
+            "ministry?",
+            [
+                "How many schools were closed according to the coalition?",
+                "How many schools were closed according to the ministry?",
+            ],
+        ),
+        (
+            "Combien de soldats étaient présents, et combien d'entre eux ont été tués ?",
+            ["Combien de soldats étaient présents ?", "Combien de soldats ont été tués ?"],
+        ),
+        (
+            "How many schools reopened, and through how many radio stations are lessons broadcast?",
+            [
+                "How many schools reopened?",
+                "Through how many radio stations are lessons broadcast?",
+            ],
+        ),
+        ("Who attacked the convoy?", ["Who attacked the convoy?"]),
+        ("When and where did the attack happen?", ["When and where did the attack happen?"]),
+        ("Who attacked and why?", ["Who attacked and why?"]),
+    ],
+)
+def test_split_question(question, parts):
+    assert split_question(question) == parts
+
+
+def _ev(doc: str, start: int) -> Evidence:
+    return Evidence(
+        chunk_id=f"{doc}-c",
+        doc_id=doc,
+        text=f"sentence {doc} {start}",
+        start=start,
+        end=start + 10,
+        similarity=0.5,
+        coverage=0.5,
+        type_ok=True,
+        score=1.0,
+    )
+
+
+def test_merge_joins_the_direct_answers_and_cites_a_shared_sentence_once():
+    a, b, shared = _ev("a", 0), _ev("b", 5), _ev("c", 9)
+    first = (
+        [Composed("150 soldiers", [0], True, False), Composed("“q1”", [1], True, True)],
+        [a, shared],
+    )
+    second = (
+        [
+            Composed("At least 21 soldiers; 150 soldiers", [0], True, False),
+            Composed("“q2”", [1], True, True),
+        ],
+        [b, shared],
+    )
+    sentences, pooled = merge([first, second])
+    assert pooled == [a, shared, b]
+    assert sentences[0] == Composed("150 soldiers; At least 21 soldiers", [0, 2], True, False)
+    assert [s.text for s in sentences[1:]] == ["“q1”"]  # the shared sentence, quoted once
+    assert [s.evidence for s in sentences[1:]] == [[1]]
+
+
+def test_an_unanswered_part_is_named_in_the_question_language():
+    assert "do not answer" in unanswered("How many?", "en")
+    assert "« Combien ? »" in unanswered("Combien ?", "fr")
