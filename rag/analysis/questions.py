@@ -125,6 +125,8 @@ def _is_wh(tok: Token) -> bool:
 def _kind(doc: Doc, language: str) -> QuestionKind:
     low = doc.text.lower().replace("’", "'")
     clauses = [low] + [low[i + 2 :] for i in range(len(low) - 1) if low[i : i + 2] == ", "]
+    # "through how many stations", "dans quelle ville": the opener after its preposition
+    clauses += [c[m.end() :] for c in clauses if (m := _PREPOSITION.match(c))]
     openers = OPENERS[language]
     for clause in clauses:
         for phrase in sorted(openers, key=len, reverse=True):
@@ -192,6 +194,9 @@ def _counted(doc: Doc, language: str) -> Token | None:
     return None
 
 
+_PREPOSITION = re.compile(
+    r"(through|in|by|from|at|for|with|to|on|of|during|dans|par|en|à|de|pour|avec|sur|depuis)\s+"
+)
 _AGE = re.compile(r"\bhow old\b|\bwhat age\b|\bquel [âa]ge\b|\bl'[âa]ge\b", re.I)
 # French subject pronouns after an inverted verb ("devront-ils"), as spaCy splits them off.
 _INVERTED = frozenset({"-il", "-ils", "-elle", "-elles", "-on", "-t-il", "-t-elle", "-t-on"})

@@ -43,6 +43,7 @@ _TWO_SOURCES = re.compile(
 )
 # "how many of them", "combien d'entre eux": the first part's counted noun
 _OF_THEM = re.compile(r"\b(how many) of them\b|\b(combien) d['’]entre (?:eux|elles)\b", re.I)
+_BARE_HOW_MANY = re.compile(r"(how many)\b|(combien)\b(?!\s+d)", re.I)
 _WORD = re.compile(r"\w+")
 
 
@@ -74,11 +75,13 @@ def split_question(question: str) -> list[str]:
 
 def _resolve_them(second: str, first: str) -> str:
     """Replace "of them" by the first part's counted noun: "how many of them" -> "how many soldiers"."""
-    m = _OF_THEM.search(second)
-    if m is None:
-        return second
     from rag.analysis import analyse_question  # spaCy loads on first use
 
+    m = _OF_THEM.search(second)
+    if m is None:
+        m = _BARE_HOW_MANY.match(second)  # "how many had the army escorted?": the same noun
+        if m is None or analyse_question(second).counted:
+            return second
     counted = analyse_question(first).counted
     if not counted:
         return second

@@ -39,7 +39,7 @@ _TOLL_TERMS = frozenset({"toll", "bilan", "death", "dead", "mort", "victime"})
 DEATH = re.compile(
     r"\b(kill\w*|dead|deaths?|died|toll|bodies|victims?|tu[ée]e?s?|morts?|d[ée]c[èe]s|"
     r"d[ée]c[ée]d[ée]e?s?|bilan|victimes?|p[ée]ri|p[ée]rirent|p[ée]rissent|lost their lives|"
-    r"perdu la vie)\b",
+    r"perdu la vie|neutrali[sz]\w*)\b",  # "17 assailants neutralised": an army's word for killed
     re.I,
 )
 # a preposition of place or part (hedges skipped) right before a figure: "on two villages"
@@ -55,7 +55,7 @@ _HURT = re.compile(
     re.I,
 )
 _DEATH_BEFORE = re.compile(
-    r"\b(kill\w*|tu[ée]\w*|tuant|fait)\s+((at least|some|about|nearly|au moins|environ|"
+    r"\b(kill\w*|tu[ée]\w*|tuant|fait|neutrali[sz]\w*)\s+((at least|some|about|nearly|au moins|environ|"
     r"pr[èe]s de|quelque)\s+)?$",
     re.I,
 )
@@ -108,7 +108,7 @@ FATE = re.compile(
 _TOLL_BEFORE = re.compile(r"\b(death toll|toll|bilan)\b[^.;]{0,60}$", re.I)
 _DEAD_AFTER = re.compile(
     r"\s+(?:(?:were|was|have been|had been|ont été|sont|a été|avaient été|had)\s+)?"
-    r"(?:killed|dead|died|tu[ée]e?s?|morts?|p[ée]ri)\b",
+    r"\W?(?:killed|dead|died|tu[ée]e?s?|morts?|p[ée]ri|neutrali[sz]\w*)\b",
     re.I,
 )
 

@@ -203,6 +203,9 @@ def test_spans_point_into_the_text_across_sentences():
         ("Which groups claimed the attack?", "en", "list", "", ""),
         ("How old was the freed engineer?", "en", "number", "year", ""),
         ("Quel âge a l'ingénieur libéré ?", "fr", "number", "an", ""),
+        ("Through how many radio stations are lessons broadcast?", "en", "number", "station", ""),
+        ("Dans quelle ville les habitants ont-ils fui ?", "fr", "place", "", ""),
+        ("What was the turnout in the local elections?", "en", "number", "", ""),
     ],
 )
 def test_question_analysis(question, language, kind, counted, source):
@@ -277,6 +280,12 @@ def test_an_age_question_is_answered_by_an_age_only(sentence, language, ages):
             "Neuf militaires ont été tués et onze autres blessés.",
             "fr",
             ["onze"],
+        ),
+        (
+            "How many attackers did the army say it killed?",
+            'The army said six soldiers had been killed and 17 attackers "neutralised".',
+            "en",
+            ["17"],
         ),
         (
             "How many soldiers were killed or wounded?",

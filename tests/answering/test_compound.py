@@ -37,6 +37,13 @@ from rag.models import Evidence
                 "Through how many radio stations are lessons broadcast?",
             ],
         ),
+        (
+            "How many tankers made up the first convoy, and how many had the army escorted?",
+            [
+                "How many tankers made up the first convoy?",
+                "How many tankers had the army escorted?",
+            ],
+        ),
         ("Who attacked the convoy?", ["Who attacked the convoy?"]),
         ("When and where did the attack happen?", ["When and where did the attack happen?"]),
         ("Who attacked and why?", ["Who attacked and why?"]),
