@@ -22,8 +22,13 @@ from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
 from rag.models import Chunk, Evidence
 from rag.settings import AnswerSettings
-from rag.text import content_terms, names, question_terms, words
+from rag.text import MONTHS, WEEKDAYS, content_terms, names, question_terms, stem, words
 
+FRENCH_CALENDAR = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
+    "lundi mardi mercredi jeudi vendredi samedi dimanche"
+).split()
+_CALENDAR = frozenset(stem(w) for w in [*MONTHS, *WEEKDAYS, *FRENCH_CALENDAR])
 PRONOUN_START = re.compile(
     r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
 )
@@ -124,6 +129,7 @@ def select_evidence(
     terms = [t for t in question_terms(question) if not (frame and frame.asks_change(t))]
     terms += [t for t in extra_terms or [] if t not in terms]
     named = [t for t in terms if t in names(question)]  # "Kassoro": the same in any language
+    anchors = [t for t in named if t not in _CALENDAR]  # "in the Gao region": not "in June"
     # similarity of the question to the sentence or its best clause: long multi-clause
     # sentences dilute a single embedding
     pieces: list[str] = []
@@ -156,6 +162,11 @@ def select_evidence(
     ):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
         ok = slot > 0 and not ref  # "since the decree was adopted": the decree is no answer
+        # a sentence whose article context names none of the question's names (same language:
+        # "Mauritanie" is not "Mauritania") is about something else: Ménaka's displaced do not
+        # answer "how many displaced live in the Gao region"
+        if anchors and floor == 0.0 and coverage(anchors, cand.context, lexical) == 0.0:
+            ok = False
         signals = {
             "similarity": float(sim),
             "own_coverage": max(
