@@ -129,7 +129,13 @@ def select_evidence(
     terms = [t for t in question_terms(question) if not (frame and frame.asks_change(t))]
     terms += [t for t in extra_terms or [] if t not in terms]
     named = [t for t in terms if t in names(question)]  # "Kassoro": the same in any language
-    anchors = [t for t in named if t not in _CALENDAR]  # "in the Gao region": not "in June"
+    # "in the Gao region", not "in June", nor what a "since" clause names (the reference event
+    # is not the answer's), nor a capitalised opener ("Since the decree…")
+    opener = stem(words(question)[0]) if words(question) else ""
+    referred = (
+        set(content_terms(frame.reference)) if frame is not None and frame.reference else set()
+    )
+    anchors = [t for t in named if t not in _CALENDAR and t not in referred and t != opener]
     # similarity of the question to the sentence or its best clause: long multi-clause
     # sentences dilute a single embedding
     pieces: list[str] = []
