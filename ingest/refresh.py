@@ -94,7 +94,10 @@ def is_due(
     if state is None or state.last_refresh is None:
         return True
     wait = dt.timedelta(seconds=wait_after(source, state, settings))
-    return state.last_refresh + wait <= now
+    due = state.last_refresh + wait
+    if state.failures and state.next_refresh is not None:
+        due = max(due, state.next_refresh)  # a server's Retry-After may ask for longer
+    return due <= now
 
 
 def entry_key(entry: Any) -> str:
@@ -187,6 +190,7 @@ class Refresher:
             "error": "",
         }
         outcome = Outcome(source, "unchanged")
+        asked_wait: float | None = None  # a server's Retry-After
         try:
             headers = {"If-None-Match": state.etag} if state.etag else {}
             if state.last_modified:
@@ -199,6 +203,7 @@ class Refresher:
             update["failures"] = 0
         except LoadError as e:
             outcome.result, outcome.error = "error", str(e)
+            asked_wait = e.retry_after
         except RagError:
             raise  # the index itself is unusable: no other source would do better
         except Exception as e:  # a broken feed must not stop the others
@@ -218,6 +223,8 @@ class Refresher:
             }
         )
         wait = wait_after(source, new_state, self.settings.ingest)
+        if asked_wait is not None:  # never sooner than the server asked
+            wait = max(wait, min(asked_wait, self.settings.ingest.refresh_backoff_max))
         outcome.retry_in = wait if outcome.result == "error" else 0.0
         new_state = new_state.model_copy(update={"next_refresh": now + dt.timedelta(seconds=wait)})
         states = self.states()  # re-read: keep what another refresher wrote meanwhile

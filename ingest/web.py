@@ -9,6 +9,8 @@ responses are capped in size and time.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import email.utils
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
@@ -147,7 +149,9 @@ def fetch(
                         url = urljoin(url, r.headers["location"])
                         continue
                     if r.status_code >= 400:
-                        raise LoadError(f"HTTP {r.status_code} from {url}")
+                        wait = retry_after(r.headers.get("retry-after", ""))
+                        asked = f" (the server asks to wait {wait:g} s)" if wait else ""
+                        raise LoadError(f"HTTP {r.status_code} from {url}{asked}", retry_after=wait)
                     body = b""
                     for part in r.iter_bytes():
                         body += part
@@ -166,6 +170,26 @@ def fetch(
             except httpx.HTTPError as e:
                 raise LoadError(f"cannot fetch {url} ({type(e).__name__}: {e})") from e
     raise LoadError(f"too many redirects from {url}")
+
+
+def retry_after(value: str, now: dt.datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait: a number, or an HTTP date; None if absent.
+
+    >>> retry_after("120")
+    120.0
+    """
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
 
 
 def looks_like_feed(content_type: str, body: bytes) -> bool:

@@ -27,7 +27,15 @@ class InputError(RagError, ValueError):
 
 
 class LoadError(InputError):
-    """A file, record or URL could not be turned into an article; the message says why."""
+    """A file, record or URL could not be turned into an article; the message says why.
+
+    ``retry_after``: seconds a server asked to wait before asking again (HTTP ``Retry-After``
+    on a 429 or 503), else None.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class IndexNotBuiltError(RagError):

@@ -56,6 +56,7 @@ class FeedServer:
         self.sent: list[tuple[str, dict[str, str]]] = []  # (path, conditional headers)
         self.status: dict[str, int] = {}
         self.delay: dict[str, float] = {}
+        self.headers: dict[str, dict[str, str]] = {}  # extra response headers ("Retry-After")
         self._version = 0
         self._lock = threading.Lock()
         server = self
@@ -89,6 +90,8 @@ class FeedServer:
         time.sleep(self.delay.get(path, 0.0))
         if path in self.status or found is None:
             h.send_response(self.status.get(path, 404))
+            for name, value in self.headers.get(path, {}).items():
+                h.send_header(name, value)
             h.send_header("Content-Length", "0")
             h.end_headers()
             return

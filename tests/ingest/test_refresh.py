@@ -193,6 +193,33 @@ def test_a_failing_source_is_reported_backs_off_and_does_not_stop_the_others(
     assert read_source_states(settings.home)[sources[0].url].failures == 0
 
 
+def test_a_server_asking_to_wait_is_not_asked_again_sooner(site, refresher, settings):
+    """HTTP 429 with Retry-After: the next try waits that long, not the shorter backoff."""
+    site.status["/feed.xml"] = 429
+    site.headers["/feed.xml"] = {"Retry-After": "3600"}
+    feed = source(site, "/feed.xml", every="5m")
+    first = refresher.refresh(feed)
+    assert first.result == "error" and "asks to wait 3600 s" in first.error
+    state = read_source_states(settings.home)[feed.url]
+    assert state.next_refresh - state.last_refresh == dt.timedelta(hours=1)  # backoff: 10m
+    assert first.line().endswith("next try in 1h")
+    from ingest.refresh import is_due
+
+    later = state.last_refresh + dt.timedelta(minutes=30)
+    assert not is_due(feed, state, settings.ingest, later)
+    assert is_due(feed, state, settings.ingest, later + dt.timedelta(minutes=31))
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    from ingest.web import retry_after
+
+    now = dt.datetime(2025, 3, 5, 12, 0, tzinfo=dt.UTC)
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Wed, 05 Mar 2025 12:10:00 GMT", now) == 600.0
+    assert retry_after("Wed, 05 Mar 2025 11:00:00 GMT", now) == 0.0  # already past
+    assert retry_after("", now) is None and retry_after("soon", now) is None
+
+
 def test_a_failed_entry_is_retried_and_the_others_are_not_fetched_again(site, refresher, settings):
     put_feed(site, ["Mopti", "Gao", "Kidal"], summary=["Gao", "Kidal"])
     site.status["/a/Kidal.html"] = 503
