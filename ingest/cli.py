@@ -124,6 +124,14 @@ def _sources(args: argparse.Namespace) -> int:
     refresher = Refresher(store, settings=settings, allow_private=args.allow_private)
 
     def show(outcome: Outcome) -> None:
+        if args.json:  # one JSON object per refreshed source (JSON Lines, --watch too)
+            row = outcome.as_dict()
+            print(json.dumps({"time": dt.datetime.now().isoformat(timespec="seconds"), **row}))
+            sys.stdout.flush()
+            return
+        failed = outcome.result == "error" or outcome.problems
+        if args.quiet and not failed:
+            return
         stamp = f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}  " if args.watch else ""
         print(stamp + outcome.line(), flush=True)
         for problem in outcome.problems:
@@ -131,7 +139,8 @@ def _sources(args: argparse.Namespace) -> int:
 
     try:
         if args.watch:
-            print(f"watching {len(sources)} sources (Ctrl-C stops)", flush=True)
+            if not (args.json or args.quiet):
+                print(f"watching {len(sources)} sources (Ctrl-C stops)", flush=True)
             watch(sources, refresher, on_outcome=show)
             return 0
         outcomes = refresh_all(sources, refresher, on_outcome=show)
@@ -141,6 +150,8 @@ def _sources(args: argparse.Namespace) -> int:
     results = [o.result for o in outcomes]
     counts = ", ".join(f"{results.count(r)} {r}" for r in dict.fromkeys(results))
     plural = "s" if len(sources) != 1 else ""
-    print(f"{len(sources)} source{plural}: {counts}; {sum(o.new for o in outcomes)} new articles")
+    if not (args.json or args.quiet):
+        new = sum(o.new for o in outcomes)
+        print(f"{len(sources)} source{plural}: {counts}; {new} new articles")
     failed = problems or any(o.result == "error" or o.problems for o in outcomes)
     return 1 if args.strict and failed else 0

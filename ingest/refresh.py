@@ -131,6 +131,20 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     retry_in: float = 0.0
 
+    def as_dict(self) -> dict[str, Any]:
+        """The outcome as JSON-ready data (``python -m ingest --sources FILE --json``)."""
+        return {
+            "outlet": self.source.outlet,
+            "url": self.source.url,
+            "result": self.result,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "seconds": round(self.seconds, 3),
+            "error": self.error,
+            "problems": list(self.problems),
+            "retry_in": round(self.retry_in),
+        }
+
     def line(self) -> str:
         """The per-source line the CLI prints."""
         text = (

@@ -304,6 +304,18 @@ def test_the_cli_refreshes_good_entries_and_names_bad_ones(
     assert lines[1] == "1 source: 1 new; 2 new articles"
     assert main(["--sources", str(path), "--allow-private", "--strict"]) == 1
     assert "not modified" in capsys.readouterr().out
+    # --json: one object per source; --quiet: only what failed (nothing did)
+    assert main(["--sources", str(path), "--allow-private", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["outlet"], r["result"], r["new"], r["url"]) for r in rows] == [
+        ("Sahel Wire", "not modified", 0, f"{site.base}/feed.xml")
+    ]
+    assert main(["--sources", str(path), "--allow-private", "--quiet"]) == 0
+    assert capsys.readouterr().out == ""
+    site.status["/feed.xml"] = 500
+    assert main(["--sources", str(path), "--allow-private", "--quiet"]) == 0
+    assert "HTTP 500" in capsys.readouterr().out
+    del site.status["/feed.xml"]
     with pytest.raises(SystemExit) as exit_:
         main(["--watch", str(path)])
     assert exit_.value.code == 2
