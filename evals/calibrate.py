@@ -19,7 +19,6 @@ from pathlib import Path
 from evals.datasets import build_temp_index, load_clapnq, load_sahel
 from evals.metrics import QAItem, load_qa
 from rag.answering.assistant import Assistant, condense
-from rag.answering.evidence import select_evidence
 from rag.embeddings import get_embedder
 from rag.models import Evidence
 from rag.settings import Settings, get_settings
@@ -32,17 +31,7 @@ def scored(assistant: Assistant, question: str) -> list[Evidence]:
     )
     standalone = condense(question, None)
     results = assistant.retriever.retrieve(standalone.query)
-    return select_evidence(
-        question,
-        results,
-        embedder=assistant.embedder,
-        lexical=assistant.retriever.lexical,
-        settings=loose,
-        article_text=assistant.article_texts(results),
-        extra_terms=standalone.carried,
-        multilingual=assistant.store.multilingual,
-        languages=tuple(assistant.settings.retrieval.languages),
-    )[1]
+    return assistant.select(question, results, extra_terms=standalone.carried, settings=loose)[1]
 
 
 def signals(assistant: Assistant, items: list[QAItem]) -> list[dict]:

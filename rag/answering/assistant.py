@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 
-from rag.analysis.timeframe import question_time, without_time
+from rag.analysis.timeframe import TimeFrame, question_time, without_time
 from rag.answering.compose import cite, compose
 from rag.answering.compound import answer_in_parts, split_question
 from rag.answering.condense import History, condense
@@ -33,7 +33,7 @@ from rag.errors import LLMCrashedError
 from rag.index.store import Store
 from rag.language import question_language
 from rag.models import Answer, Evidence, Filters
-from rag.settings import Settings, get_settings
+from rag.settings import AnswerSettings, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -193,19 +193,7 @@ class Assistant:
         results = self.retriever.retrieve(query, k=k, filters=searched)
         if frame is not None and frame.timeline:
             results = self._with_articles(results)
-        texts = self.article_texts(results)
-        selected, scored = select_evidence(
-            asked,
-            results,
-            embedder=self.embedder,
-            lexical=self.retriever.lexical,
-            settings=self.settings.answer,
-            article_text=texts,
-            extra_terms=standalone.carried,
-            multilingual=self.store.multilingual,
-            languages=tuple(self.settings.retrieval.languages),
-            frame=frame,
-        )
+        selected, scored = self.select(asked, results, extra_terms=standalone.carried, frame=frame)
         if frame is not None and frame.timeline:
             events = timeline_evidence(scored, frame, cfg)
             lines = timeline(
@@ -251,6 +239,33 @@ class Assistant:
         docs = list(dict.fromkeys(r.chunk.doc_id for r in results))
         more = sorted(self.store.get_chunks(docs, by_doc=True).values(), key=lambda c: c.index)
         return results + [Retrieved(chunk=c, score=0.0) for c in more if c.id not in have]
+
+    def select(
+        self,
+        question: str,
+        results: list[Retrieved],
+        *,
+        extra_terms: list[str] | None = None,
+        frame: TimeFrame | None = None,
+        settings: AnswerSettings | None = None,
+    ) -> tuple[list[Evidence], list[Evidence]]:
+        """:func:`select_evidence` over ``results`` with this assistant's models and index.
+
+        Its embedders, lexical index, article texts and languages; ``settings`` default to
+        ``self.settings.answer``.
+        """
+        return select_evidence(
+            question,
+            results,
+            embedder=self.embedder,
+            lexical=self.retriever.lexical,
+            settings=settings or self.settings.answer,
+            article_text=self.article_texts(results),
+            extra_terms=extra_terms,
+            multilingual=self.store.multilingual,
+            languages=tuple(self.settings.retrieval.languages),
+            frame=frame,
+        )
 
     def article_texts(self, results: list[Retrieved]) -> dict[str, str]:
         """Each result's whole article text (for the sentence before a chunk), by doc id."""

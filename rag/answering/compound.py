@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.compose import Composed, cite, compose
-from rag.answering.evidence import select_evidence
 from rag.answering.retrieval import Retrieved
 from rag.language import question_language
 from rag.models import Answer, Evidence, Filters
@@ -159,7 +158,7 @@ def answer_in_parts(
     is then answered as one).
     """
     cfg = assistant.settings.answer
-    shared = [n for n in names(query)]
+    shared = list(names(query))
     results: dict[str, Retrieved] = {}
     answered: list[tuple[list[Composed], list[Evidence]]] = []
     missing: list[str] = []
@@ -168,18 +167,8 @@ def answer_in_parts(
         found = assistant.retriever.retrieve(" ".join([part, *extra]), k=k, filters=filters)
         for r in found:
             results.setdefault(r.chunk.id, r)
-        selected, _ = select_evidence(
-            part,
-            found,
-            embedder=assistant.embedder,
-            lexical=assistant.retriever.lexical,
-            settings=cfg,
-            article_text=assistant.article_texts(found),
-            extra_terms=[*carried, *(t.lower() for t in extra)],
-            multilingual=assistant.store.multilingual,
-            languages=tuple(assistant.settings.retrieval.languages),
-            frame=frame,
-        )
+        terms = [*carried, *(t.lower() for t in extra)]
+        selected, _ = assistant.select(part, found, extra_terms=terms, frame=frame)
         if not selected:
             missing.append(part)
             continue

@@ -16,6 +16,7 @@ import numpy as np
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import sentence_claims, slot_fit, source_fit
+from rag.answering.timing import MONTHS as MONTH_NAMES
 from rag.answering.timing import event_date, recency, restates_reference, time_fit
 from rag.answering.verify import clauses
 from rag.embeddings import DualEncoder, TextEncoder
@@ -24,11 +25,8 @@ from rag.models import Chunk, Evidence
 from rag.settings import AnswerSettings
 from rag.text import MONTHS, WEEKDAYS, content_terms, names, question_terms, stem, words
 
-FRENCH_CALENDAR = (
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre "
-    "lundi mardi mercredi jeudi vendredi samedi dimanche"
-).split()
-_CALENDAR = frozenset(stem(w) for w in [*MONTHS, *WEEKDAYS, *FRENCH_CALENDAR])
+_FRENCH_WEEKDAYS = "lundi mardi mercredi jeudi vendredi samedi dimanche".split()
+_CALENDAR = frozenset(stem(w) for w in [*MONTHS, *WEEKDAYS, *MONTH_NAMES["fr"], *_FRENCH_WEEKDAYS])
 PRONOUN_START = re.compile(
     r"^(it|its|they|their|them|he|his|she|her|this|these|that|those)\b", re.I
 )
