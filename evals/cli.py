@@ -60,6 +60,12 @@ def build_parser(prog: str = "python -m evals") -> argparse.ArgumentParser:
         action="store_true",
         help="answer with time handling off (as-of dates and periods ignored), for comparison",
     )
+    p.add_argument(
+        "--one-support",
+        action="store_true",
+        help="Sahel: grade citations against each question's one gold support, ignoring "
+        "supports.jsonl (the other sentences stating the answer; the older, stricter rule)",
+    )
     p.add_argument("--baseline", choices=["naive"], help="also run the textbook LangChain pipeline")
     p.add_argument(
         "--limit",
@@ -99,7 +105,11 @@ def _assistant(args: argparse.Namespace) -> Iterator[tuple[Assistant, list[QAIte
         from evals.datasets import build_temp_index, load_sahel
 
         articles, items = load_sahel(
-            args.sahel, args.split, limit=args.limit, questions=args.questions
+            args.sahel,
+            args.split,
+            limit=args.limit,
+            questions=args.questions,
+            other_supports=not args.one_support,
         )
         with build_temp_index(articles, progress=not args.json, prefix="rag-sahel-") as index:
             settings = index.settings

@@ -107,8 +107,12 @@ def load_sahel(
     *,
     limit: int | None = None,
     questions: str = "questions.jsonl",
+    other_supports: bool = True,
 ) -> tuple[list[Article], list[QAItem]]:
     """(every article, the questions of ``split``: dev, test or all).
+
+    ``other_supports``: read ``supports.jsonl`` (other sentences stating each answer, by id)
+    into ``QAItem.supports``; False grades against the one ``support`` only (the older rule).
 
     Articles are read with ``ingest.loaders.load_file`` (front matter, furniture stripped).
     ``doc_ids`` become the loaded articles' IDs, ``doc_language`` the language of the gold
@@ -127,6 +131,12 @@ def load_sahel(
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     articles = {p.stem: load_file(p) for p in sorted((folder / "articles").glob("*.md"))}
+    others: dict[str, list[str]] = {}
+    if other_supports and (folder / "supports.jsonl").is_file():
+        for line in (folder / "supports.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                others[rec["id"]] = [s["text"] for s in rec.get("supports", [])]
     items: list[QAItem] = []
     for n, line in enumerate(questions_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -150,6 +160,7 @@ def load_sahel(
                 doc_ids=[a.doc_id for a in gold],
                 doc_language=holder.language if holder else "",
                 as_of=rec.get("as_of") or "",
+                supports=others.get(rec["id"], []),
             )
         )
     if limit is not None:

@@ -44,6 +44,11 @@ class QAItem(BaseModel):
     any: list[str] = Field(default_factory=list)
     all: list[str] = Field(default_factory=list)
     support: str = ""
+    supports: list[str] = Field(
+        default_factory=list,
+        description="Other sentences' spans stating the same answer (annotated apart, blind to "
+        "the assistant's answers): citing one of them cites the support.",
+    )
     doc_id: str = Field("", description="Gold document ID, when the set has one (ClapNQ).")
     doc_ids: list[str] = Field(default_factory=list, description="Every gold document ID.")
     kind: str = "all"
@@ -60,6 +65,11 @@ class QAItem(BaseModel):
         default_factory=list, description="Timeline questions: the events, in date order."
     )
     newest: str = Field("", description="Coverage questions: the newest relevant article's date.")
+
+    @property
+    def all_supports(self) -> list[str]:
+        """The support and the other spans stating the answer."""
+        return [s for s in (self.support, *self.supports) if s]
 
     @property
     def gold_docs(self) -> set[str]:
@@ -233,7 +243,7 @@ def is_cited(item: QAItem, answer: Answer) -> bool:
     return any(
         (c := by_n.get(n)) is not None
         and (
-            support_in(item.support, c.sentence)
+            any(support_in(s, c.sentence) for s in item.all_supports)
             or (c.doc_id in others and _holds_any(item.any, c.sentence))
         )
         for n in first_sentence(answer)[1]
@@ -247,7 +257,7 @@ def cited_passage(item: QAItem, answer: Answer) -> bool:
 
 def citation_ok(item: QAItem, citation: Citation) -> bool:
     """The citation's evidence sentence holds the support or one gold string."""
-    if support_in(item.support, citation.sentence):
+    if any(support_in(s, citation.sentence) for s in item.all_supports):
         return True
     norm = normalise(citation.sentence)
     return bool(norm) and any(contains(norm, normalise(s)) for s in item.gold_strings)

@@ -410,6 +410,17 @@ def test_a_gold_string_in_another_gold_article_counts_as_cited_only_with_several
     assert not is_cited(item, ans.model_copy(update={"citations": [elsewhere]}))
 
 
+def test_citing_another_sentence_stating_the_answer_counts_as_cited():
+    item = QAItem(id="t", question="q", any=["nine"], support="killing nine soldiers",
+                  supports=["neuf militaires ont été tués"], doc_ids=["doc-1"])  # fmt: skip
+    french = Citation(n=1, chunk_id="c", doc_id="doc-7", text="x", start=0, end=1,
+                      sentence="Jeudi, neuf militaires ont été tués à Kassoro.")  # fmt: skip
+    ans = _answer(sentences=[_sentence("Nine soldiers.", 1)], citations=[french])
+    assert is_cited(item, ans) and citation_ok(item, french)
+    one = item.model_copy(update={"supports": []})  # --one-support: the older rule
+    assert not is_cited(one, ans)
+
+
 def test_a_timeline_needs_every_event_in_date_order_and_every_line_cited():
     from evals.grading import GoldEvent
     from rag.models import TimelineEvent

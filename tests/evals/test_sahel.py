@@ -72,6 +72,22 @@ def test_every_gold_document_is_mapped_to_a_loaded_article(sahel_all):
     assert {it.doc_language for it in items if it.answerable} == {"en", "fr"}
 
 
+def test_other_supports_are_verbatim_spans_of_their_articles(sahel_all):
+    """supports.jsonl: other sentences stating an answer, each found in the article it names."""
+    articles, items = sahel_all
+    text = {Path(a.path).stem: fold(a.text) for a in articles}
+    lines = (SAHEL / "supports.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    by_id = {it.id: it for it in items}
+    assert records and all(by_id[r["id"]].answerable for r in records)
+    for r in records:
+        for s in r["supports"]:
+            assert fold(s["text"]) in text[s["doc_id"]], (r["id"], s)
+        assert by_id[r["id"]].supports == [s["text"] for s in r["supports"]]
+    _, strict = load_sahel(SAHEL, "all", other_supports=False)
+    assert not any(it.supports for it in strict)
+
+
 def test_limit_takes_questions_in_turn_from_each_kind():
     _, items = load_sahel(SAHEL, "dev", limit=15)
     kinds = [it.kind for it in items]
