@@ -59,7 +59,12 @@ def claim(doc: Doc, language: str, published: date | None, *, offset: int = 0) -
         field = ENTITY_FIELDS.get(ent.label_)
         if field:
             entities[field].append(
-                Mention(text=ent.text, start=offset + ent.start_char, end=offset + ent.end_char)
+                Mention(
+                    text=ent.text,
+                    start=offset + ent.start_char,
+                    end=offset + ent.end_char,
+                    label=ent.label_,
+                )
             )
     return SentenceClaim(
         start=offset,

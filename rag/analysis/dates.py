@@ -25,6 +25,7 @@ _UNITS = {"day", "week", "month", "year"}
 
 class _Names(NamedTuple):
     months: frozenset[str]
+    short: frozenset[str]  # short month names ("aug", "déc"): months only before a day ("Aug 22")
     weekdays: dict[str, int]  # name -> Monday 0 ... Sunday 6
     relative: dict[str, tuple[int, str]]  # "la semaine dernière" -> (-1, "week")
     pattern: re.Pattern[str]  # the relative phrases, longest first
@@ -44,6 +45,7 @@ def _names(language: str) -> _Names:
     )
     # ... but "Oct." with its full stop is a month
     months |= frozenset(n.lower() + "." for k in _MONTHS for n in info[k] if len(n) >= 3)
+    short = frozenset(n.lower() for k in _MONTHS for n in info[k] if len(n) >= 3) - months
     weekdays = {n.lower(): i for i, k in enumerate(_WEEKDAYS) for n in info[k] if len(n) >= 4}
     relative: dict[str, tuple[int, str]] = {}
     for key, values in info.get("relative-type", {}).items():
@@ -52,7 +54,7 @@ def _names(language: str) -> _Names:
             relative |= {v.lower(): (int(m[2]) * (1 if m[1] else -1), m[3]) for v in values}
     phrases = sorted(relative, key=len, reverse=True)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", re.I)
-    return _Names(months, weekdays, relative, pattern)
+    return _Names(months, short, weekdays, relative, pattern)
 
 
 @cache
@@ -114,13 +116,26 @@ def _kind(tok: Token, language: str) -> str:
     low = tok.lower_ if tok.lower_ in months else tok.lower_.rstrip(".")
     if low in months and (low != "may" or tok.pos_ == "PROPN"):
         return "M"
+    if low in names.short:  # a dateline's "Aug 22", "12 déc 2024"
+        nxt = tok.nbor() if tok.i + 1 < len(tok.doc) else None
+        prev = tok.nbor(-1) if tok.i > 0 else None
+        if (tok.text[:1].isupper() and nxt is not None and _day(nxt.text)) or (
+            prev is not None and _day(prev.text)
+        ):
+            return "M"
     if low in weekdays:
         return "W"
     if re.fullmatch(r"(1[89]|20)\d\d", tok.text):
         return "Y"
-    if re.fullmatch(r"\d{1,2}(er|st|nd|rd|th)?", low) and 1 <= int(re.match(r"\d+", low)[0]) <= 31:  # type: ignore[index]
+    if _day(low):
         return "D"
     return "C" if tok.text == "," else "O"
+
+
+def _day(text: str) -> bool:
+    """A day of the month: "22", "1er", "3rd"."""
+    m = re.fullmatch(r"(\d{1,2})(er|st|nd|rd|th)?", text.lower())
+    return m is not None and 1 <= int(m[1]) <= 31
 
 
 def _groups(doc: Doc, language: str) -> list[list[Token]]:

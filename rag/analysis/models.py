@@ -17,6 +17,7 @@ class Mention(BaseModel):
     text: str
     start: int
     end: int
+    label: str = Field("", description="The named-entity label, when one ('PERSON', 'NORP').")
 
 
 class Speaker(Mention):

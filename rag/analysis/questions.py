@@ -90,7 +90,10 @@ NOUN_KINDS: dict[str, QuestionKind] = {
     **dict.fromkeys("reason raison explanation justification motif".split(), "reason"),
     **dict.fromkeys(
         """toll figure count total number bilan chiffre nombre rate percentage turnout price
-        cost amount age taux pourcentage participation prix coût montant âge""".split(),
+        cost amount age taux pourcentage participation prix coût montant âge revenue income
+        budget sum fee fine tax salary wage value volume quantity proportion distance duration
+        capacity revenu recette somme taxe impôt amende salaire valeur quantité proportion
+        durée capacité""".split(),
         "number",
     ),
     **dict.fromkeys("name nom".split(), "actor"),  # "what is the name of the officer"

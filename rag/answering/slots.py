@@ -139,10 +139,25 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
-        return new_entities(qa, claim.people) or new_entities(qa, claim.organisations)
+        return new_entities(qa, _heads(claim, claim.people)) or new_entities(
+            qa, _heads(claim, claim.organisations)
+        )
     if qa.kind == "place":
-        return new_entities(qa, claim.places)
+        return new_entities(qa, claim.places)  # "a Kidal-based group": where it is based
     return []
+
+
+def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
+    """Mentions that can answer who: not modifiers, nor nationalities.
+
+    "Tuareg-led" and "al Qaeda-linked group JNIM" describe the coalition and JNIM; "Algerian"
+    names no one.
+    """
+    return [
+        m
+        for m in mentions
+        if claim.text[m.end - claim.start : m.end - claim.start + 1] != "-" and m.label != "NORP"
+    ]
 
 
 def slot_fit(

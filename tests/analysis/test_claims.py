@@ -141,6 +141,17 @@ def test_years_and_days_of_month_are_dates_not_figures():
     assert [(d.iso, d.relative) for d in fr.dates] == [("2024-07-27", True)]
 
 
+def test_short_month_names_next_to_a_day_are_dates():
+    """A dateline's "Aug 22" is the report's date, not a figure that could answer "how many"."""
+    c = one("BAMAKO, Aug 22 (Sahel Wire) - Officials expect 100 billion CFA francs.", "en")
+    assert [(d.text, d.iso) for d in c.dates] == [("Aug 22", "2024-08-22")]
+    assert [f.text for f in c.figures] == ["100 billion"]
+    fr = one("Le décret du 12 déc 2023 fixe la taxe à 3 %.", "fr")
+    assert [(d.text, d.iso) for d in fr.dates] == [("12 déc 2023", "2023-12-12")]
+    prose = one("Officials from Mar and Aug met.", "en")  # no day beside them: not dates
+    assert prose.dates == []
+
+
 def test_a_day_without_its_year_is_the_nearest_one():
     """A 3 August report: "due on 20 August" is this month, "on 20 December" last year."""
     ahead = one("The vote is due on 20 August, the commission said.", "en")
@@ -206,6 +217,8 @@ def test_spans_point_into_the_text_across_sentences():
         ("Through how many radio stations are lessons broadcast?", "en", "number", "station", ""),
         ("Dans quelle ville les habitants ont-ils fui ?", "fr", "place", "", ""),
         ("What was the turnout in the local elections?", "en", "number", "", ""),
+        ("What annual revenue does the levy bring in?", "en", "number", "", ""),
+        ("Quelle recette la taxe doit-elle rapporter ?", "fr", "number", "", ""),
     ],
 )
 def test_question_analysis(question, language, kind, counted, source):
@@ -303,3 +316,23 @@ def test_the_wounded_and_the_dead_answer_their_own_question(question, sentence, 
     claim = analyse(sentence, language, SATURDAY)[0]
     got = counted_figures(analyse_question(question), claim, language)
     assert [f.text for f in got] == answers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answers"),
+    [
+        (
+            "The strike was claimed by the al Qaeda-linked group JNIM, the Tuareg-led CSP said.",
+            ["JNIM", "CSP"],
+        ),
+        ("Algerian officials said families had fled.", []),
+        ("Families fled, said the coordinator, Fadimata Walet Ahmed.", ["Fadimata Walet Ahmed"]),
+    ],
+)
+def test_who_is_answered_by_a_name_not_a_modifier_or_nationality(sentence, answers):
+    """A modifier ("Tuareg-led", "al Qaeda-linked") or a nationality ("Algerian") names no one."""
+    from rag.answering.slots import fillers
+
+    claim = analyse(sentence, "en", SATURDAY)[0]
+    got = fillers(analyse_question("Who said the families had fled?"), claim, "en")
+    assert [m.text for m in got] == answers
