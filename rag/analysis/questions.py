@@ -148,7 +148,7 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
             if noun is None and after is not None and after.pos_ == "AUX":
                 # "what is the death toll", "quel est le bilan": the copula's noun
                 noun = next(
-                    (t for t in doc[tok.i + 2 : tok.i + 7] if t.lemma_.lower() in NOUN_KINDS),
+                    (t for t in doc[tok.i + 2 : tok.i + 9] if t.lemma_.lower() in NOUN_KINDS),
                     None,
                 )
             if noun is not None:
@@ -240,6 +240,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         )
     ):
         source = None  # "Who said ...": the speaker is what is asked
+    source_text = source.text if source is not None else _owner(doc)
     terms: dict[str, None] = {}
     for tok in doc:
         if tok.is_stop or tok.is_punct or _is_wh(tok) or not (tok.is_alpha or tok.like_num):
@@ -251,10 +252,21 @@ def analyse_question(question: str) -> QuestionAnalysis:
         kind=kind,
         counted=counted_text,
         counted_lemma=counted_lemma,
-        source=source.text if source is not None else "",
+        source=source_text,
         terms=list(terms),
         plural=_asks_plural(doc),
     )
+
+
+_OWNED = _COUNT_NOUNS | {"claim", "estimate", "statement", "account", "version"}
+
+
+def _owner(doc: Doc) -> str:
+    """Whose figure a question asks for: "the army's final toll", "JNIM's claim" (else '')."""
+    for tok in doc:
+        if tok.dep_ == "poss" and tok.head.lemma_.lower() in _OWNED and not _is_wh(tok):
+            return doc[tok.left_edge.i : tok.i + 1].text
+    return ""
 
 
 def _asks_plural(doc: Doc) -> bool:

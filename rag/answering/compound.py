@@ -40,6 +40,10 @@ _TWO_SOURCES = re.compile(
     r"(?P<b>[^?]+?)(?=\s*[?.]?\s*$)",
     re.I,
 )
+# "How does the army's toll compare with the number JNIM claimed?": what each side says
+_COMPARE = re.compile(
+    r"^how (?:does|do|did) (?P<a>.+?) compare (?:with|to|against) (?P<b>.+?)\s*\??$", re.I
+)
 # "how many of them", "combien d'entre eux": the first part's counted noun
 _OF_THEM = re.compile(r"\b(how many) of them\b|\b(combien) d['’]entre (?:eux|elles)\b", re.I)
 _BARE_HOW_MANY = re.compile(r"(how many)\b|(combien)\b(?!\s+d)", re.I)
@@ -55,6 +59,9 @@ def split_question(question: str) -> list[str]:
     ['Who attacked the convoy?']
     """
     text = question.strip()
+    m = _COMPARE.match(text)
+    if m and min(len(_WORD.findall(m["a"])), len(_WORD.findall(m["b"]))) >= 2:
+        return [f"What is {m['a']}?", f"What is {m['b']}?"]
     m = _TWO_SOURCES.search(text)
     if m:
         stem = text[: m.start()].rstrip()

@@ -218,6 +218,8 @@ def test_spans_point_into_the_text_across_sentences():
         ("Dans quelle ville les habitants ont-ils fui ?", "fr", "place", "", ""),
         ("What was the turnout in the local elections?", "en", "number", "", ""),
         ("What annual revenue does the levy bring in?", "en", "number", "", ""),
+        ("What is the army's final Kassoro death toll?", "en", "number", "", "the army"),
+        ("What was JNIM's claim?", "en", "other", "", "JNIM"),
         ("Quelle recette la taxe doit-elle rapporter ?", "fr", "number", "", ""),
     ],
 )

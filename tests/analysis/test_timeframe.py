@@ -88,6 +88,8 @@ def test_the_subject_is_the_question_without_its_time_words(question: str, subje
         ("Quel est le dernier bilan de l'attaque ?", "newest"),
         ("What is the current price of petrol in Gao?", "newest"),
         ("What was the first toll given by the army?", "oldest"),
+        ("What is the army's final toll?", "newest"),
+        ("Quel est le bilan définitif ?", "newest"),
         ("Quel bilan l'armée a-t-elle donné initialement ?", "oldest"),
         ("Que s'est-il passé la semaine dernière ?", ""),  # "dernière" of a period
         ("How many soldiers died in Kassoro?", ""),

@@ -44,6 +44,11 @@ from rag.models import Evidence
                 "How many tankers had the army escorted?",
             ],
         ),
+        (
+            "How does the army's final toll compare with the number JNIM claimed?",
+            ["What is the army's final toll?", "What is the number JNIM claimed?"],
+        ),
+        ("How does it compare with Gao?", ["How does it compare with Gao?"]),
         ("Who attacked the convoy?", ["Who attacked the convoy?"]),
         ("When and where did the attack happen?", ["When and where did the attack happen?"]),
         ("Who attacked and why?", ["Who attacked and why?"]),
