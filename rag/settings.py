@@ -167,6 +167,15 @@ class RetrievalSettings(BaseModel):
         "other language, or none, are searched with the first. Only languages present in the "
         "index are searched.",
     )
+    multilingual_reserved: int = Field(
+        2,
+        ge=0,
+        le=100,
+        description="The multilingual model's best chunks in each language, this many, are "
+        "returned beside the fused top k: fusion ranks a chunk found by that model alone (a "
+        "French article for an English question: the main model and BM25 cannot read it) "
+        "below chunks every list found.",
+    )
     background_rebuild_chunks: int = Field(
         50_000,
         ge=0,

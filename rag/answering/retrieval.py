@@ -231,6 +231,7 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
         where = filters.where() if filters else None
         fused: dict[str, Retrieved] = {}
+        reserved: list[str] = []  # each language's best multilingual chunks
         lexical, fresh = self.current()
         # a stale index's copy of a chunk may be outdated: then Chroma's texts are used
         known = lexical.by_id if fresh else None
@@ -250,6 +251,8 @@ class HybridRetriever:
                         r = fused[hit.chunk.id] = Retrieved(hit.chunk, 0.0)
                     r.score += 1.0 / (self.settings.rrf_k + rank)
                     if multilingual:
+                        if rank <= self.settings.multilingual_reserved:
+                            reserved.append(hit.chunk.id)
                         r.multilingual_rank = min(rank, r.multilingual_rank or rank)
                         r.multilingual_similarity = hit.similarity
                     else:
@@ -272,4 +275,9 @@ class HybridRetriever:
                 r = fused[chunk.id] = Retrieved(chunk, 0.0)
             r.lexical_rank = rank
             r.score += 1.0 / (self.settings.rrf_k + rank)
-        return sorted(fused.values(), key=lambda r: r.score, reverse=True)[:k]
+        ranked_all = sorted(fused.values(), key=lambda r: r.score, reverse=True)
+        top = ranked_all[:k]
+        chosen = {r.chunk.id for r in top}
+        return top + [
+            r for r in ranked_all[k:] if r.chunk.id in reserved and r.chunk.id not in chosen
+        ]

@@ -52,6 +52,22 @@ def test_each_model_searches_each_language_and_rrf_fuses_them(store):
     assert store.searches == [(30, EN_LIST), (30, EN_LIST), (30, FR_LIST), (30, FR_LIST)]
 
 
+def test_each_languages_best_multilingual_chunks_are_returned_beside_the_top_k(store):
+    """Fusion ranks the French chunk, found by the multilingual model alone, fourth: with k=2 it
+    still comes back, as the French list's first."""
+    results = _retriever(store, k=2, multilingual_reserved=1).retrieve(QUERY)
+    assert [r.chunk.id for r in results] == ["c1", "c3", "f1"]
+    assert [
+        r.chunk.id for r in _retriever(store, k=2, multilingual_reserved=0).retrieve(QUERY)
+    ] == [
+        "c1",
+        "c3",
+    ]
+    # the English list's first (c1) is in the top k already: nothing is repeated
+    both = _retriever(store, k=3, multilingual_reserved=2).retrieve(QUERY)
+    assert [r.chunk.id for r in both] == ["c1", "c3", "f1"]
+
+
 def test_without_multilingual_vectors_the_main_model_still_searches_per_language(store):
     store.multilingual_dense = None
     results = _retriever(store, k=4).retrieve(QUERY)
