@@ -201,8 +201,8 @@ def is_correct(item: QAItem, answer: Answer) -> bool:
     if item.events:
         at = timeline_order(item, answer)
         return at is not None and at == sorted(at)
-    if item.first:  # the figure itself, not the date of its report
-        opening = _DATED_SOURCE.sub("", first_sentence(answer)[0])
+    if item.first:  # the figure itself, not the date of its report, before any earlier one
+        opening = _DATED_SOURCE.sub("", first_sentence(answer)[0].split("; ")[0])
         return _holds_any(item.first, opening) and holds_gold(item, answer.answer)
     return holds_gold(item, first_sentence(answer)[0])
 

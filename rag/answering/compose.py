@@ -62,14 +62,18 @@ def compose(
 
     qa = analyse_question(question)
     out: list[Composed] = []
-    # asked about time ("latest", "has the toll been revised", "this week"): one dated line per
-    # report, newest first; otherwise figures of several sources in one sentence, by score
+    # asked about time ("latest", "has the toll been revised", "this week"): each report's
+    # figure with its date, newest first, in the first sentence ("At least 21 (…, 22 March);
+    # earlier: nine (…, 15 March)"); otherwise figures of several sources in one, by score
     timely = frame is not None and (frame.order or frame.revision or frame.window)
     lines = figure_lines(qa, evidence, frame) if frame is not None and timely else None
-    first = lead(qa, evidence) if lines is None else (lines[0][0], [i for _, x in lines for i in x])
-    if lines is not None:  # one line per figure, with its outlet and date, newest first
-        out += [Composed(text, idx, True, False) for text, idx in lines]
-    elif first is not None:
+    first: tuple[str, list[int]] | None
+    if lines is not None:  # each report's figure, with its outlet and date, newest first
+        joined = "; ".join(t if n == 0 else t[:1].lower() + t[1:] for n, (t, _) in enumerate(lines))
+        first = joined, list(dict.fromkeys(i for _, x in lines for i in x))
+    else:
+        first = lead(qa, evidence)
+    if first is not None:
         out.append(Composed(first[0], first[1], True, False))
     n_lead = len(out)
     min_sim = settings.min_support_similarity

@@ -233,7 +233,14 @@ def select_evidence(
     if history:  # once answerable, each same-story figure belongs to it, even below the bar
         most += settings.revision_extra_evidence
         taken = {id(e) for e in passing}
-        passing += [e for e in scored if e.type_ok and id(e) not in taken]
+        # below the bar, a report names what the question does ("Kérétio"): another attack's
+        # toll in the same week does not join
+        names_bar = settings.figure_coverage_share * passing[0].signals["names"]
+        passing += [
+            e
+            for e in scored
+            if e.type_ok and id(e) not in taken and (not named or e.signals["names"] >= names_bar)
+        ]
         # each report's figure first: one sentence per article, then the rest
         firsts = {id(e) for e in {e.doc_id: e for e in reversed(passing)}.values()}
         passing = [passing[0]] + sorted(passing[1:], key=lambda e: (id(e) not in firsts, -e.score))

@@ -454,6 +454,10 @@ def test_a_revision_opens_with_the_latest_figure_and_states_every_one():
     assert not is_correct(item, _answer(sentences=[_sentence("9, then 21.", 1)]).model_copy(
         update={"sentences": [_sentence("Nine (15 March).", 1), _sentence("21 now.", 2)]}))  # fmt: skip
     assert not is_correct(item, _answer(sentences=[_sentence("At least 21.", 1)]))  # 9 missing
+    one = _answer(sentences=[_sentence("At least 21 (22 March); earlier: 9 (15 March).", 1)])
+    assert is_correct(item, one)
+    older_first = _answer(sentences=[_sentence("9 (15 March); later: at least 21 (22 March).", 1)])
+    assert not is_correct(item, older_first)
 
 
 def test_events_found_is_the_share_of_gold_events_some_line_states():
