@@ -171,10 +171,11 @@ class RetrievalSettings(BaseModel):
         2,
         ge=0,
         le=100,
-        description="The multilingual model's best chunks in each language, this many, are "
-        "returned beside the fused top k: fusion ranks a chunk found by that model alone (a "
-        "French article for an English question: the main model and BM25 cannot read it) "
-        "below chunks every list found.",
+        description="The multilingual model's best chunks in each language list, this many, "
+        "are returned beside the fused top k, unless the question and the list are both in "
+        "the main model's language: fusion ranks a chunk found by that model alone (a French "
+        "article for an English question, which the main model and BM25 cannot read) below "
+        "chunks every list found.",
     )
     background_rebuild_chunks: int = Field(
         50_000,

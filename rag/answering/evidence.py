@@ -212,13 +212,22 @@ def select_evidence(
     in_period = frame is not None and frame.relative and frame.start is not None
     if in_period:
         bar -= settings.period_answerability_relief
+    asked = question_language(question, languages)
+
+    def relief(e: Evidence) -> float:
+        # a figure in the other language counting what the question counts ("soldats" for
+        # "how many soldiers") needs less of the multilingual model's cosine
+        counted = qtype == "number" and bool(qa.counted) and e.signals["type_fit"] == 1.0
+        cross = bool(e.language) and e.language != asked
+        return settings.cross_language_counted_relief if counted and cross else 0.0
+
     passing = [
         e
         for e in scored
         if e.type_ok
         and e.coverage >= settings.min_coverage
         and e.similarity >= settings.min_similarity
-        and e.coverage + e.similarity >= bar
+        and e.coverage + e.similarity >= bar - relief(e)
         # "last week, three soldiers were killed" recalls; it does not say where or who this
         # week. A figure may: a toll of Saturday's attack is revised on Tuesday.
         and not (in_period and e.signals["time_fit"] < 0 and qtype != "number")

@@ -25,6 +25,7 @@ import bm25s
 import numpy as np
 
 from rag.index.store import Store
+from rag.language import question_language
 from rag.models import Chunk, Filters
 from rag.settings import RetrievalSettings
 from rag.text import TERMS_VERSION, content_terms
@@ -239,8 +240,17 @@ class HybridRetriever:
         if self.store.cross_language:
             assert self.store.multilingual is not None
             models.append((True, self.store.multilingual.encode_queries([query])[0]))
+        asked = question_language(query, tuple(self.settings.languages))
         for language in self.language_filters(lexical.languages):
             clause = where if language is None else language
+            # a list the main model and BM25 cannot judge (a French list, or any list for a
+            # French question): its best multilingual chunks come back whatever fusion says
+            listed = language and language["language"]
+            main = self.settings.languages[0]
+            unread = language is not None and not (
+                asked == main and (listed == main or not isinstance(listed, str))
+            )
+            reserve = self.settings.multilingual_reserved if unread else 0
             if where is not None and language is not None:
                 clause = {"$and": [where, language]}
             for multilingual, vector in models:
@@ -251,7 +261,7 @@ class HybridRetriever:
                         r = fused[hit.chunk.id] = Retrieved(hit.chunk, 0.0)
                     r.score += 1.0 / (self.settings.rrf_k + rank)
                     if multilingual:
-                        if rank <= self.settings.multilingual_reserved:
+                        if rank <= reserve:
                             reserved.append(hit.chunk.id)
                         r.multilingual_rank = min(rank, r.multilingual_rank or rank)
                         r.multilingual_similarity = hit.similarity

@@ -63,9 +63,14 @@ def test_each_languages_best_multilingual_chunks_are_returned_beside_the_top_k(s
         "c1",
         "c3",
     ]
-    # the English list's first (c1) is in the top k already: nothing is repeated
-    both = _retriever(store, k=3, multilingual_reserved=2).retrieve(QUERY)
-    assert [r.chunk.id for r in both] == ["c1", "c3", "f1"]
+    # an English question's English list is read by the main model and BM25: no reserve
+    both = _retriever(store, k=1, multilingual_reserved=2).retrieve(QUERY)
+    assert [r.chunk.id for r in both] == ["c1", "f1"]
+    # a French question: the lists' firsts come back (without the reserve, k=1 is one chunk)
+    asked = "Combien de morts dans l'embuscade contre le convoi près de Gao ?"
+    french = _retriever(store, k=1, multilingual_reserved=1).retrieve(asked)
+    assert {r.chunk.id for r in french} == {"c1", "f1"}
+    assert len(_retriever(store, k=1, multilingual_reserved=0).retrieve(asked)) == 1
 
 
 def test_without_multilingual_vectors_the_main_model_still_searches_per_language(store):
