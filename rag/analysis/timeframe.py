@@ -24,7 +24,8 @@ Order = Literal["newest", "oldest", ""]
 
 _NEWEST = re.compile(
     r"\b(latest|most recent|newest|current(ly)?|now|so far|to date|as of|still|up to date|"
-    r"final|definitive|d[ée]finiti(f|ve)|final(e)?|"
+    r"final|definitive|eventually|ultimately|in the end|d[ée]finiti(f|ve)|final(e)?|"
+    r"finalement|en fin de compte|au final|"
     r"dernier|derni[eè]re|derniers|derni[eè]res|plus r[ée]cent[es]*|actuel(le)?(ment)?|"
     r"[àa] ce jour|jusqu'?[àa] pr[ée]sent|jusqu'ici|d[ée]sormais|maintenant|encore)\b",
     re.I,

@@ -90,6 +90,7 @@ def test_the_subject_is_the_question_without_its_time_words(question: str, subje
         ("What was the first toll given by the army?", "oldest"),
         ("What is the army's final toll?", "newest"),
         ("Quel est le bilan définitif ?", "newest"),
+        ("How many did the army eventually say were killed?", "newest"),
         ("Quel bilan l'armée a-t-elle donné initialement ?", "oldest"),
         ("Que s'est-il passé la semaine dernière ?", ""),  # "dernière" of a period
         ("How many soldiers died in Kassoro?", ""),
