@@ -194,6 +194,8 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
         ):
             target = doc[j]  # "1 200 déplacés": a participle used as a noun
     if target is None:
+        target = _subject_counted(doc[j - 1])
+    if target is None:
         return "", "", 0, 0
     if target.text in {"%", "percent"} or target.lemma_ == "pourcent":
         return target.text, "percent", target.idx, target.idx + len(target.text)
@@ -207,6 +209,31 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
     lo, hi = min(t.i for t in keep), max(t.i for t in keep)
     span = doc[lo : hi + 1]
     return span.text, target.lemma_.lower(), span.start_char, span.end_char
+
+
+_TALLIES = frozenset({"number", "total", "count", "nombre", "chiffre"})
+
+
+def _subject_counted(tok: Token) -> Token | None:
+    """What a bare figure counts when its verb's subject is a tally of it.
+
+    "The number of soldiers killed has risen to at least 21", "le nombre de déplacés est passé
+    à 1 200": 21 counts the soldiers, 1 200 the displaced.
+    """
+    verb, steps = tok, 0
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i and steps < 3:
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.lemma_.lower() not in _TALLIES:
+        return None
+    for child in subject.children:
+        if child.dep_ == "prep" and child.lower_ == "of":  # English: number -> of -> soldiers
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if child.dep_ == "nmod" and child.pos_ == "NOUN":  # French: nombre -> (de) soldats
+            return child
+    return None
 
 
 def figures(doc: Doc, language: str, *, skip: set[int], offset: int = 0) -> list[Figure]:

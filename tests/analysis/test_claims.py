@@ -141,6 +141,18 @@ def test_years_and_days_of_month_are_dates_not_figures():
     assert [(d.iso, d.relative) for d in fr.dates] == [("2024-07-27", True)]
 
 
+def test_a_bare_figure_counts_what_its_subject_tallies():
+    """ "The number of soldiers killed has risen to 21": 21 counts soldiers."""
+    en = one("The number of soldiers killed in the attack has risen to at least 21.", "en")
+    assert [(f.value, f.hedge, f.counts_lemma) for f in en.figures] == [
+        (21.0, "at_least", "soldier")
+    ]
+    fr = one("Le nombre de déplacés est passé à 1 200, selon l'OCHA.", "fr")
+    assert [(f.value, f.counts) for f in fr.figures] == [(1200.0, "déplacés")]
+    other = one("The convoy has risen to 21 trucks.", "en")  # a subject that is not a tally
+    assert [f.counts for f in other.figures] == ["trucks"]
+
+
 def test_short_month_names_next_to_a_day_are_dates():
     """A dateline's "Aug 22" is the report's date, not a figure that could answer "how many"."""
     c = one("BAMAKO, Aug 22 (Sahel Wire) - Officials expect 100 billion CFA francs.", "en")
