@@ -15,7 +15,7 @@ import numpy as np
 
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.retrieval import LexicalIndex, Retrieved
-from rag.answering.slots import sentence_claims, slot_fit, source_fit
+from rag.answering.slots import FACT_KINDS, sentence_claims, slot_fit, source_fit
 from rag.answering.timing import MONTHS as MONTH_NAMES
 from rag.answering.timing import event_date, recency, restates_reference, time_fit
 from rag.answering.verify import clauses
@@ -234,11 +234,26 @@ def select_evidence(
     ]
     if not passing:
         return [], scored
+    # what fits best goes first: a figure counting the asked thing before a toll of the dead
+    # for "how many soldiers was the camp home to", the named source's claim before another's
+    fit = max(e.signals["type_fit"] for e in passing)
+    # (a yes/no question's named party need not be the speaker: "did the army accept JNIM's
+    # claim"; a figure's history is told by "the armed forces", then "the general staff")
+    revision = frame is not None and frame.revision
+    named_source = qtype in FACT_KINDS and not revision
+    own = max(e.signals["source_fit"] for e in passing) if named_source else 0.0
+    passing = [
+        e
+        for e in passing
+        if e.signals["type_fit"] == fit and (own < 1.0 or e.signals["source_fit"] == 1.0)
+    ] + [
+        e for e in passing if e.signals["type_fit"] != fit or (own == 1.0 > e.signals["source_fit"])
+    ]
     best = passing[0].score
     selected = [passing[0]]
     # a figure's history ("has the toll been revised") needs each report's figure
     most = settings.max_evidence
-    history = frame is not None and frame.revision and qtype == "number"
+    history = revision and qtype == "number"
     if history:  # once answerable, each same-story figure belongs to it, even below the bar
         most += settings.revision_extra_evidence
         taken = {id(e) for e in passing}

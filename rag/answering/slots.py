@@ -139,8 +139,11 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
-        return new_entities(qa, _heads(claim, claim.people)) or new_entities(
-            qa, _heads(claim, claim.organisations)
+        return (
+            new_entities(qa, _heads(claim, claim.people))
+            or new_entities(qa, _heads(claim, claim.organisations))
+            # a nationality last ("his Malian counterpart"): see NATIONALITY_FIT
+            or new_entities(qa, [m for m in claim.organisations if m.label == "NORP"])
         )
     if qa.kind == "place":
         return new_entities(qa, claim.places)  # "a Kidal-based group": where it is based
@@ -148,7 +151,7 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
 
 
 def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
-    """Mentions that can answer who: not modifiers, nor nationalities.
+    """Mentions that can answer who: not modifiers, nor nationalities (see ``fillers``).
 
     "Tuareg-led" and "al Qaeda-linked group JNIM" describe the coalition and JNIM; "Algerian"
     names no one.
@@ -179,9 +182,14 @@ def slot_fit(
         ):
             # "how many soldiers was the camp home to": the dead among them fit less well
             return NEUTRAL_CASUALTY_FIT
+        if qa.kind == "actor" and all(m.label == "NORP" for m in filled):
+            return NATIONALITY_FIT
         return 1.0
     return 0.5 if qa.kind == "number" and claim.figures and not strict else 0.0
 
+
+NATIONALITY_FIT = 0.75
+"""The slot fit of a nationality alone ("Malian counterpart") for "who": a name fits better."""
 
 NEUTRAL_CASUALTY_FIT = 0.75
 """The slot fit of a count of the dead or wounded for a count question that asks neither."""

@@ -339,7 +339,7 @@ def test_the_wounded_and_the_dead_answer_their_own_question(question, sentence, 
             "The strike was claimed by the al Qaeda-linked group JNIM, the Tuareg-led CSP said.",
             ["JNIM", "CSP"],
         ),
-        ("Algerian officials said families had fled.", []),
+        ("Algerian officials said families had fled.", ["Algerian"]),  # a nationality, last
         ("Families fled, said the coordinator, Fadimata Walet Ahmed.", ["Fadimata Walet Ahmed"]),
     ],
 )

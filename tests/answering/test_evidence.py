@@ -105,31 +105,32 @@ def _rows(evidence) -> list[tuple[str, float, float, bool, float]]:
 
 def test_how_many_selects_every_figure(assistant):
     selected, scored = _select(assistant, Q_TOLL)
-    # the second is 0.1614 below the best, beyond evidence_margin (0.15): "how many" keeps
-    # every figure of what is asked (Wagner fighters/mercenaries) the sources give
+    # the rebels' claim first ("did the rebels say": its speaker is "Mali's northern Tuareg
+    # rebels"), then the other, 0.1614 below it, beyond evidence_margin (0.15): "how many"
+    # keeps every figure of what is asked (Wagner fighters/mercenaries) the sources give
     assert _rows(selected) == [
-        (REBEL_MOVEMENT, 0.5, 1.0, True, 0.775),
         (TOLL_84, 0.3441, 1.0, True, 0.6136),
+        (REBEL_MOVEMENT, 0.5, 1.0, True, 0.775),
     ]
     assert [e.score for e in scored] == sorted((e.score for e in scored), reverse=True)
     # seven soldiers taken prisoner: scored high, never selected (no figure counts Wagner
     # fighters killed; the issue's "unrelated quote about prisoners")
     prisoners = next(e for e in scored if e.text == PRISONERS)
-    assert (prisoners.type_ok, prisoners.score > selected[1].score) == (False, True)
+    assert (prisoners.type_ok, prisoners.score > min(e.score for e in selected)) == (False, True)
     article = assistant.store.article(selected[0].doc_id)
     assert article is not None and article.doc_id == selected[0].doc_id
     assert [article.text[e.start : e.end] for e in selected] == [e.text for e in selected]
 
 
 def test_max_evidence_and_thresholds_come_from_the_settings(assistant):
-    assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=1)[0]] == [REBEL_MOVEMENT]
+    assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=1)[0]] == [TOLL_84]
     # coverage + similarity: 1.5, 1.3441
     assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.4)[0]] == [
         REBEL_MOVEMENT
     ]
     assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.3)[0]] == [
-        REBEL_MOVEMENT,
         TOLL_84,
+        REBEL_MOVEMENT,
     ]
     assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [REBEL_MOVEMENT]
     selected, scored = _select(assistant, Q_TOLL, min_answerability=1.6)
