@@ -92,8 +92,8 @@ NOUN_KINDS: dict[str, QuestionKind] = {
         """toll figure count total number bilan chiffre nombre rate percentage turnout price
         cost amount age taux pourcentage participation prix coût montant âge revenue income
         budget sum fee fine tax salary wage value volume quantity proportion distance duration
-        capacity revenu recette somme taxe impôt amende salaire valeur quantité proportion
-        durée capacité""".split(),
+        capacity revenu recette somme taxe impôt amende salaire valeur quantité durée
+        capacité""".split(),
         "number",
     ),
     **dict.fromkeys("name nom".split(), "actor"),  # "what is the name of the officer"

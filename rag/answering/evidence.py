@@ -242,13 +242,9 @@ def select_evidence(
     revision = frame is not None and frame.revision
     named_source = qtype in FACT_KINDS and not revision
     own = max(e.signals["source_fit"] for e in passing) if named_source else 0.0
-    passing = [
-        e
-        for e in passing
-        if e.signals["type_fit"] == fit and (own < 1.0 or e.signals["source_fit"] == 1.0)
-    ] + [
-        e for e in passing if e.signals["type_fit"] != fit or (own == 1.0 > e.signals["source_fit"])
-    ]
+    passing.sort(  # stable: score order within each group
+        key=lambda e: e.signals["type_fit"] != fit or (own == 1.0 > e.signals["source_fit"])
+    )
     best = passing[0].score
     selected = [passing[0]]
     # a figure's history ("has the toll been revised") needs each report's figure

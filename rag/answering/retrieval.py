@@ -232,7 +232,7 @@ class HybridRetriever:
         n = max(self.settings.candidates, k)
         where = filters.where() if filters else None
         fused: dict[str, Retrieved] = {}
-        reserved: list[str] = []  # each language's best multilingual chunks
+        reserved: set[str] = set()  # each unread list's best multilingual chunks
         lexical, fresh = self.current()
         # a stale index's copy of a chunk may be outdated: then Chroma's texts are used
         known = lexical.by_id if fresh else None
@@ -240,16 +240,15 @@ class HybridRetriever:
         if self.store.cross_language:
             assert self.store.multilingual is not None
             models.append((True, self.store.multilingual.encode_queries([query])[0]))
+        main = self.settings.languages[0]
         asked = question_language(query, tuple(self.settings.languages))
         for language in self.language_filters(lexical.languages):
             clause = where if language is None else language
             # a list the main model and BM25 cannot judge (a French list, or any list for a
             # French question): its best multilingual chunks come back whatever fusion says
-            listed = language and language["language"]
-            main = self.settings.languages[0]
-            unread = language is not None and not (
-                asked == main and (listed == main or not isinstance(listed, str))
-            )
+            listed = language["language"] if language is not None else main
+            listed = listed if isinstance(listed, str) else main  # {"$nin": [...]}: the first
+            unread = language is not None and not asked == listed == main
             reserve = self.settings.multilingual_reserved if unread else 0
             if where is not None and language is not None:
                 clause = {"$and": [where, language]}
@@ -262,7 +261,7 @@ class HybridRetriever:
                     r.score += 1.0 / (self.settings.rrf_k + rank)
                     if multilingual:
                         if rank <= reserve:
-                            reserved.append(hit.chunk.id)
+                            reserved.add(hit.chunk.id)
                         r.multilingual_rank = min(rank, r.multilingual_rank or rank)
                         r.multilingual_similarity = hit.similarity
                     else:
