@@ -161,6 +161,32 @@ def get_pages(
         offset += len(got["ids"])
 
 
+def query_retrying(collection: Any, **kwargs: Any) -> dict[str, Any]:
+    """``collection.query(**kwargs)``, retried when a Chroma server fails it in passing.
+
+    While another process writes, a Chroma server's query can fail with a 500 ("Error finding
+    id": the HNSW segment names a record its metadata segment has not made visible yet). The
+    same query a moment later succeeds, so it is retried three times with a short backoff
+    before the error is raised.
+    """
+    from chromadb.errors import InternalError
+    from tenacity import (
+        retry,
+        retry_if_exception_type,
+        stop_after_attempt,
+        wait_exponential,
+    )
+
+    attempt = retry(
+        retry=retry_if_exception_type(InternalError),
+        stop=stop_after_attempt(4),
+        wait=wait_exponential(multiplier=0.05, max=1.0),
+        reraise=True,
+    )
+    result: dict[str, Any] = attempt(collection.query)(**kwargs)
+    return result
+
+
 def delete_paged(collection: Any, where: dict[str, Any] | None = None, page: int = PAGE) -> None:
     """Delete every record (matching ``where``), a page of IDs at a time.
 

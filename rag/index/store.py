@@ -29,6 +29,7 @@ from rag.index.chroma import (
     delete_paged,
     get_pages,
     open_collection,
+    query_retrying,
     replace_chunks,
 )
 from rag.index.dedup import fingerprint, signature
@@ -377,7 +378,8 @@ class Store:
         # returns fewer results (or none) when the collection holds fewer than ``n``
         collection = self.ml_collection if multilingual else self.collection
         assert collection is not None, "no multilingual vectors: check cross_language first"
-        res = collection.query(
+        res = query_retrying(
+            collection,
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=n,
             where=where or None,

@@ -10,7 +10,7 @@ import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from rag.errors import IndexNotBuiltError, IndexUnavailableError
-from rag.index.chroma import batches, delete_paged, get_pages
+from rag.index.chroma import batches, delete_paged, get_pages, query_retrying
 from rag.index.chunking import chunk_article
 from rag.index.dedup import fingerprint, signature
 from rag.index.store import Store
@@ -172,3 +172,37 @@ def test_batches_pages_and_paged_delete():
     assert sorted(collection.get(include=[])["ids"]) == ["r0", "r2", "r4", "r6"]
     delete_paged(collection, page=3)
     assert collection.count() == 0
+
+
+class _Flaky:
+    """A collection whose query fails with Chroma's InternalError ``fails`` times first."""
+
+    def __init__(self, fails: int, error: Exception | None = None) -> None:
+        self.fails, self.calls = fails, 0
+        self.error = error or chromadb.errors.InternalError("Error finding id")
+
+    def query(self, **kwargs: object) -> dict[str, object]:
+        self.calls += 1
+        if self.calls <= self.fails:
+            raise self.error
+        return {"ids": [["a"]], "asked": kwargs}
+
+
+def test_a_query_failing_in_passing_is_retried():
+    flaky = _Flaky(fails=2)
+    assert query_retrying(flaky, n_results=3) == {"ids": [["a"]], "asked": {"n_results": 3}}
+    assert flaky.calls == 3
+
+
+def test_a_query_that_keeps_failing_raises_chromas_error_after_four_tries():
+    flaky = _Flaky(fails=10)
+    with pytest.raises(chromadb.errors.InternalError, match="finding id"):
+        query_retrying(flaky, n_results=3)
+    assert flaky.calls == 4
+
+
+def test_other_errors_are_not_retried():
+    flaky = _Flaky(fails=10, error=ValueError("bad filter"))
+    with pytest.raises(ValueError, match="bad filter"):
+        query_retrying(flaky, n_results=3)
+    assert flaky.calls == 1
