@@ -30,6 +30,7 @@ from rag.answering.counts import (
     is_hurt,
     near_death,
 )
+from rag.answering.reasons import states_reason
 from rag.models import Chunk
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
@@ -166,11 +167,14 @@ def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
 def slot_fit(
     qa: QuestionAnalysis, claim: SentenceClaim, language: str = "", *, strict: bool = True
 ) -> float:
-    """1 when the claim fills a fact question's slot, 0 when it does not; 0.5 for other kinds.
+    """1 when the claim fills a fact question's slot, 0 when it does not; 0.5 for other kinds
+    (1 for a "why" question's sentence that states a reason: :func:`states_reason`).
 
     ``language``: the claim's ('' = the question's). Not ``strict``: a figure that counts
     something else than the asked noun half-fills a number question (0.5).
     """
+    if qa.kind == "reason":  # "why" needs a stated reason: one said as such fits best
+        return 1.0 if states_reason(claim.text, language or qa.language) else 0.5
     if qa.kind not in FACT_KINDS:
         return 0.5
     filled = fillers(qa, claim, language)
