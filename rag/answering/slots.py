@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from rag.analysis.gazetteer import place_scale
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
 from rag.answering.counts import (
     DEATH,
@@ -140,15 +141,24 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
+        people = [m for m in claim.people if not place_scale(m.text)]  # "Mali's army"
         return (
-            new_entities(qa, _heads(claim, claim.people))
+            new_entities(qa, _heads(claim, people))
             or new_entities(qa, _heads(claim, claim.organisations))
             # a nationality last ("his Malian counterpart"): see NATIONALITY_FIT
             or new_entities(qa, [m for m in claim.organisations if m.label == "NORP"])
         )
-    if qa.kind == "place":
-        return new_entities(qa, claim.places)  # "a Kidal-based group": where it is based
+    if qa.kind == "place":  # "a Kidal-based group": where it is based
+        # a town spaCy took for a person ("towards Bourem") is a place; a town is not a country
+        places = claim.places + [m for m in claim.people if place_scale(m.text)]
+        if _TOWN.search(qa.question):
+            places = [m for m in places if place_scale(m.text) != "country"]
+        return new_entities(qa, sorted(places, key=lambda m: m.start))
     return []
+
+
+_TOWN = re.compile(r"\b(?:towns?|city|cities|villages?|villes?|localités?|bourgs?)\b", re.I)
+"""A "where" question asking for a settlement: a country does not answer it."""
 
 
 def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
@@ -167,9 +177,9 @@ def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
 def slot_fit(
     qa: QuestionAnalysis, claim: SentenceClaim, language: str = "", *, strict: bool = True
 ) -> float:
-    """1 when the claim fills a fact question's slot, 0 when it does not; 0.5 for other kinds
-    (1 for a "why" question's sentence that states a reason: :func:`states_reason`).
+    """1 when the claim fills a fact question's slot, 0 when it does not; 0.5 for other kinds.
 
+    A "why" question's sentence that states a reason (:func:`states_reason`) fits it: 1.
     ``language``: the claim's ('' = the question's). Not ``strict``: a figure that counts
     something else than the asked noun half-fills a number question (0.5).
     """
