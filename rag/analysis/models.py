@@ -82,6 +82,11 @@ class QuestionAnalysis(BaseModel):
         False,
         description="Asks for several ('in which years', 'quelles dates'): its noun is plural.",
     )
+    person: bool = Field(
+        False,
+        description="Asks who by a person's role ('which officer', 'the name of the governor', "
+        "'comment s'appelle le chauffeur'): an organisation does not answer it.",
+    )
     terms: list[str] = Field(
         default_factory=list, description="Lemmas of the content words, lower-cased, unique."
     )

@@ -255,7 +255,42 @@ def analyse_question(question: str) -> QuestionAnalysis:
         source=source_text,
         terms=list(terms),
         plural=_asks_plural(doc),
+        person=kind in {"actor", "list"} and _asks_person(doc),
     )
+
+
+PERSON_ROLES = frozenset(
+    """officer commander general colonel captain minister governor mayor president prime
+    spokesman spokeswoman spokesperson driver leader chief head emir imam engineer journalist
+    negotiator mediator envoy ambassador prefect person man woman victim hostage child
+    officier commandant général colonel capitaine ministre gouverneur maire président
+    porte-parole chauffeur dirigeant chef émir imam ingénieur journaliste négociateur médiateur
+    envoyé ambassadeur préfet personne homme femme victime otage enfant""".split()
+)
+"""Nouns naming a person by role: what "which officer" or "the name of the governor" asks."""
+_NAMING = frozenset({"be", "être", "appeler", "call", "name", "nom"})
+_OF = frozenset({"of", "de", "du", "des", "d'"})
+_WHICH = frozenset({"which", "what", "quel", "quelle", "quels", "quelles"})
+
+
+def _asks_person(doc: Doc) -> bool:
+    """The asked actor is a person by role, not an organisation.
+
+    "The name of the officer commanding the camp", "which minister", "who is the governor",
+    "comment s'appelle le chauffeur"; not "who did the minister accuse" (the minister acts).
+    """
+    for tok in doc:
+        if tok.lemma_.lower() not in PERSON_ROLES or tok.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        head = tok.head
+        named = head.lemma_.lower() in _NAMING  # "who is the governor", "s'appelle le chef"
+        of_name = head.lower_ in _OF and head.head.lemma_.lower() in _NAMING  # "name of the"
+        which = (tok.i >= 1 and doc[tok.i - 1].lower_ in _WHICH) or (  # "which (army) officer"
+            tok.i >= 2 and doc[tok.i - 2].lower_ in _WHICH and doc[tok.i - 1].pos_ != "VERB"
+        )
+        if named or of_name or which:
+            return True
+    return False
 
 
 _OWNED = _COUNT_NOUNS | {"claim", "estimate", "statement", "account", "version"}

@@ -142,9 +142,14 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
         people = [m for m in claim.people if not place_scale(m.text)]  # "Mali's army"
+        if qa.person:  # "the name of the officer": a group is no answer
+            return new_entities(qa, _heads(claim, people))
         return (
             new_entities(qa, _heads(claim, people))
-            or new_entities(qa, _heads(claim, claim.organisations))
+            # a dateline's town tagged as an organisation ("GAO, Oct 6") is not a doer
+            or new_entities(
+                qa, _heads(claim, [m for m in claim.organisations if place_scale(m.text) != "town"])
+            )
             # a nationality last ("his Malian counterpart"): see NATIONALITY_FIT
             or new_entities(qa, [m for m in claim.organisations if m.label == "NORP"])
         )

@@ -34,3 +34,36 @@ def test_a_country_does_not_answer_which_town():
     anywhere = analyse_question("Where was the engineer abducted?")
     assert [m.text for m in fillers(town, claim, "en")] == ["Diéma"]
     assert "Mali" in [m.text for m in fillers(anywhere, claim, "en")]
+
+
+def test_a_datelines_town_in_capitals_is_a_town_an_acronym_is_not():
+    assert place_scale("GAO") == "town"
+    assert place_scale("BAMAKO") == "town"
+    assert place_scale("JNIM") == ""
+    assert place_scale("CSP") == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("What is the name of the officer commanding the camp?", True),
+        ("Who is the governor of Ménaka?", True),
+        ("Which minister announced the levy?", True),
+        ("Comment s'appelle le gouverneur de la région de Ménaka ?", True),
+        ("Who did the minister accuse of lying?", False),  # the minister acts; who is asked
+        ("Which armed group claimed the attack?", False),
+        ("Which company did the Italian engineer work for?", False),
+    ],
+)
+def test_a_question_asking_a_person_by_role(question, person):
+    assert analyse_question(question).person is person
+
+
+@pytest.mark.slow
+def test_a_person_by_role_is_not_answered_by_an_organisation():
+    (claim,) = analyse("JNIM said its fighters had surrounded the camp.", "en")
+    officer = analyse_question("What is the name of the officer commanding the camp?")
+    doer = analyse_question("Who surrounded the camp?")
+    assert fillers(officer, claim, "en") == []
+    assert [m.text for m in fillers(doer, claim, "en")] == ["JNIM"]
