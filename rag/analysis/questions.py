@@ -189,7 +189,8 @@ def _counted(doc: Doc, language: str) -> Token | None:
     for tok in doc:
         if tok.lower_ in _COUNT_WORDS:
             if tok.head.pos_ == "NOUN" and tok.head.i > tok.i:
-                return tok.head
+                # "how much does insulin cost" (read as a noun): a price, not a thing counted
+                return None if tok.head.lemma_.lower() in _COUNT_NOUNS else tok.head
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if nxt is None or nxt.lower_ not in {"de", "d'", "d’", "of"}:
                 return None  # "combien coûtait le litre", "how much did it cost": a price

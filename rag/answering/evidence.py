@@ -53,6 +53,10 @@ class _Candidate:
     position: float  # where the sentence starts in its article, 0 (top) to 1 (end)
 
 
+_ASKS = re.compile(r"\?[\s\"'”»’)]*$")
+"""A sentence that ends with a question mark (closing quotes and brackets aside)."""
+
+
 def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[_Candidate]:
     seen: set[tuple[str, int]] = set()
     out: list[_Candidate] = []
@@ -165,7 +169,9 @@ def select_evidence(
         cands, sims, claims, floors, recent, reference, strict=True
     ):
         slot = slot_fit(qa, claim, cand.chunk.language, strict=settings.strict_counted)
-        ok = slot > 0 and not ref  # "since the decree was adopted": the decree is no answer
+        # "since the decree was adopted": the decree is no answer; a sentence that asks
+        # ("How much does insulin cost?", a subheading) asserts nothing
+        ok = slot > 0 and not ref and not _ASKS.search(cand.text)
         # a sentence whose article context names none of the question's names (same language:
         # "Mauritanie" is not "Mauritania") is about something else: Ménaka's displaced do not
         # answer "how many displaced live in the Gao region"
