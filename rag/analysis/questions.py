@@ -263,10 +263,12 @@ def analyse_question(question: str) -> QuestionAnalysis:
 PERSON_ROLES = frozenset(
     """officer commander general colonel captain minister governor mayor president prime
     spokesman spokeswoman spokesperson driver leader chief head emir imam engineer journalist
-    negotiator mediator envoy ambassador prefect person man woman victim hostage child
+    negotiator mediator envoy ambassador prefect person man woman victim hostage child soldier
+    passenger civilian teacher doctor nurse farmer trader herder student
     officier commandant général colonel capitaine ministre gouverneur maire président
     porte-parole chauffeur dirigeant chef émir imam ingénieur journaliste négociateur médiateur
-    envoyé ambassadeur préfet personne homme femme victime otage enfant""".split()
+    envoyé ambassadeur préfet personne homme femme victime otage enfant militaire passager
+    civil enseignant médecin infirmier agriculteur commerçant éleveur élève étudiant""".split()
 )
 """Nouns naming a person by role: what "which officer" or "the name of the governor" asks."""
 _NAMING = frozenset({"be", "être", "appeler", "call", "name", "nom"})

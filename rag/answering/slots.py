@@ -162,6 +162,9 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     return []
 
 
+_NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)
+"""A question asking for names ("which named mines", "les noms des victimes")."""
+
 _TOWN = re.compile(r"\b(?:towns?|city|cities|villages?|villes?|localités?|bourgs?)\b", re.I)
 """A "where" question asking for a settlement: a country does not answer it."""
 
@@ -190,6 +193,11 @@ def slot_fit(
     """
     if qa.kind == "reason":  # "why" needs a stated reason: one said as such fits best
         return 1.0 if states_reason(claim.text, language or qa.language) else 0.5
+    if qa.kind in {"list", "other"} and (qa.person or _NAMES.search(qa.question)):
+        # "the names of the children killed", "which named mines": names, or no answer
+        people = [m for m in claim.people if not place_scale(m.text)]
+        named = people if qa.person else people + claim.organisations + claim.places
+        return 1.0 if new_entities(qa, _heads(claim, named)) else 0.0
     if qa.kind not in FACT_KINDS:
         return 0.5
     filled = fillers(qa, claim, language)

@@ -1,4 +1,4 @@
-"""Known place names correct spaCy's people-for-places and answer "which town"."""
+"""Names an answer needs: known places (not people), a person for a role, names when asked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from rag.analysis import analyse, analyse_question
 from rag.analysis.gazetteer import place_scale
-from rag.answering.slots import fillers
+from rag.answering.slots import fillers, slot_fit
 
 
 def test_countries_and_towns_are_known_names_are_not():
@@ -67,3 +67,17 @@ def test_a_person_by_role_is_not_answered_by_an_organisation():
     doer = analyse_question("Who surrounded the camp?")
     assert fillers(officer, claim, "en") == []
     assert [m.text for m in fillers(doer, claim, "en")] == ["JNIM"]
+
+
+@pytest.mark.slow
+def test_a_question_asking_for_names_needs_a_name():
+    count, names = analyse(
+        "Selon les autorités locales, vingt-quatre personnes ont été tuées, dont onze enfants.\n"
+        "Parmi les morts figurent Moussa Ag Alhassane et son fils Ibrahim.",
+        "fr",
+    )
+    qa = analyse_question("Quels sont les noms des enfants tués dans la frappe ?")
+    assert qa.person
+    assert (slot_fit(qa, count, "fr"), slot_fit(qa, names, "fr")) == (0.0, 1.0)
+    kinds = analyse_question("What kinds of people were killed in the strike?")
+    assert slot_fit(kinds, count, "fr") == 0.5  # no name asked: any sentence may answer
