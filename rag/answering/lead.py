@@ -137,13 +137,37 @@ def _noun_phrase(name: Mention, claim: SentenceClaim, language: str) -> str:
     return name.text
 
 
-def _figure_text(f: Figure, lang: str) -> str:
-    """A figure as written: "at least 21 soldiers", "une quarantaine de camions" (no "about")."""
+_SCALE_OF = {
+    **dict.fromkeys("dozens scores tens hundreds thousands millions".split(), "of"),
+    **dict.fromkeys("dizaines centaines milliers millions".split(), "de"),
+}
+"""Plural scale words of a vague figure and what joins them to the counted noun."""
+
+
+_VAGUE_BEFORE = re.compile(
+    r"\b(several|a few|many|plusieurs|quelques|de nombreu(?:x|ses))\s+$", re.I
+)
+
+
+def figure_text(f: Figure, lang: str, before: str = "") -> str:
+    """A figure as written: "at least 21 soldiers", "une quarantaine de camions" (no "about").
+
+    ``before``: the sentence up to the figure, whose vague word is kept ("several hundred").
+    """
+    vague = _VAGUE_BEFORE.search(before) if f.hedge == "vague" else None
+    if vague:
+        return figure_text(f.model_copy(update={"text": f"{vague[1]} {f.text}"}), lang)
     words = f.text.split()
     approximate = len(words) > 1 and words[0].lower() in {"a", "an", "un", "une"}
     hedge = "" if approximate and f.hedge == "about" else HEDGES[lang].get(f.hedge, "")
     text = f.text[:1].lower() + f.text[1:] if approximate else f.text
     counted = ""
+    scale = words[-1].lower() if words else ""
+    if f.value is None and f.counts and scale in _SCALE_OF:  # "thousands of people"
+        text = text[:1].lower() + text[1:]
+        if _SCALE_OF[scale] == "de" and len(words) == 1:
+            text = f"des {text}"  # "des milliers de personnes"
+        return f"{text} {_SCALE_OF[scale]} {f.counts}"
     if f.counts and f.counts not in f.text:
         of = (
             " de" if approximate and lang == "fr" and not f.counts.startswith(("de ", "d'")) else ""
@@ -259,7 +283,8 @@ def _figure_parts(
             if who is False or (who is not None and who.pronoun):
                 continue  # "they said 84": who "they" are is in another sentence
             seen.add((f.value, f.hedge))
-            text = _attributed(_figure_text(f, words), who, words)
+            before = claim.text[: max(f.start - claim.start, 0)]
+            text = _attributed(figure_text(f, words, before), who, words)
             parts.append((text, i, is_source(qa, who)))
     if any(by_source for *_, by_source in parts):  # "what did the rebels say": theirs only
         parts = [p for p in parts if p[2]]

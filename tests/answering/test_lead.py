@@ -2,6 +2,7 @@
 
 import pytest
 
+from rag.analysis import analyse
 from rag.analysis.models import (
     DateMention,
     Figure,
@@ -10,7 +11,7 @@ from rag.analysis.models import (
     SentenceClaim,
     Speaker,
 )
-from rag.answering.lead import format_date, lead
+from rag.answering.lead import figure_text, format_date, lead
 from rag.answering.slots import slot_fit, source_fit
 from rag.models import Evidence
 
@@ -265,3 +266,20 @@ def test_a_figure_counting_a_synonym_or_a_translation_fills_the_slot():
         figures=[fig("eight", 8, "kilometres", "kilometre")],
     )
     assert slot_fit(travellers, km, "en") == 0.0  # another language, and not what is counted
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "language", "shown"),
+    [
+        ("Des milliers de personnes ont fui les villages.", "fr", "des milliers de personnes"),
+        ("Plusieurs centaines de personnes ont fui.", "fr", "plusieurs centaines de personnes"),
+        ("Dozens of soldiers were killed.", "en", "dozens of soldiers"),
+        ("Residents said several hundred people fled.", "en", "several hundred people"),
+        ("Une quarantaine de camions ont brûlé.", "fr", "une quarantaine de camions"),
+    ],
+)
+def test_a_vague_figure_is_shown_as_written(sentence, language, shown):
+    (claim,) = analyse(sentence, language)
+    (figure,) = claim.figures
+    assert figure_text(figure, language, claim.text[: figure.start - claim.start]) == shown
