@@ -23,6 +23,7 @@ from rag.analysis.models import (
     Speaker,
 )
 from rag.analysis.timeframe import TimeFrame
+from rag.answering.date_roles import Role, asked_role, has_role
 from rag.answering.slots import asks_toll, counted_figures, fillers, fold, is_source
 from rag.answering.timing import event_dates, format_date
 from rag.answering.verify import clause_spans
@@ -44,7 +45,8 @@ def lead(qa: QuestionAnalysis, evidence: list[Evidence]) -> tuple[str, list[int]
     if qa.kind == "number":
         return _figures(qa, claims, lang, [e.language for e in evidence])
     if qa.kind == "date":
-        return _date(claims, lang, evidence[claims[0][0]].language or "en", qa.plural, qa.terms)
+        language = evidence[claims[0][0]].language or "en"
+        return _date(claims, lang, language, qa.plural, qa.terms, asked_role(qa))
     if qa.kind in ("actor", "place"):
         i, claim = claims[0]
         found = {fold(m.text): m for m in fillers(qa, claim, evidence[i].language)}
@@ -323,9 +325,12 @@ def _date(
     language: str,
     plural: bool = False,
     terms: list[str] | None = None,
+    role: Role = "",
 ) -> tuple[str, list[int]] | None:
     i, claim = claims[0]
     found = _by_context(event_dates(claim), claim, terms or [])
+    if role:  # "from which date": the date after "from" first
+        found = sorted(found, key=lambda d: not has_role(d, claim, role))
     if not found:
         return None
     shown = ", ".join(dict.fromkeys(_shown_date(d, lang) for d in found[: 3 if plural else 1]))

@@ -31,6 +31,7 @@ from rag.answering.counts import (
     is_hurt,
     near_death,
 )
+from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
 from rag.answering.reasons import states_reason
 from rag.models import Chunk
 
@@ -211,6 +212,9 @@ def slot_fit(
             return NEUTRAL_CASUALTY_FIT
         if qa.kind == "actor" and all(m.label == "NORP" for m in filled):
             return NATIONALITY_FIT
+        role = asked_role(qa) if qa.kind == "date" else ""
+        if role and not any(has_role(d, claim, role) for d in claim.dates):
+            return ROLE_MISMATCH_FIT  # "from which date": the date after "from" fits best
         return 1.0
     return 0.5 if qa.kind == "number" and claim.figures and not strict else 0.0
 
