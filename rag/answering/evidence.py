@@ -185,7 +185,7 @@ def select_evidence(
             "context_coverage": max(floor, coverage(terms, cand.context, lexical)),
             "rank": 1.0 / (1 + cand.rank),
             "type_fit": slot,
-            "source_fit": source_fit(qa, claim),
+            "source_fit": source_fit(qa, claim, cand.context),
             "lead": float(cand.position == 0.0),
             "position": cand.position,
             "recency": new,

@@ -231,11 +231,44 @@ def _casualty(claim: SentenceClaim, mention: Mention) -> bool:
     return figure is not None and (is_dead(claim, figure) or is_hurt(claim, figure))
 
 
-def source_fit(qa: QuestionAnalysis, claim: SentenceClaim) -> float:
-    """For a question naming a source: 1 when it is the claim's speaker, else 0 (0.5: none named)."""
+def source_fit(qa: QuestionAnalysis, claim: SentenceClaim, context: str = "") -> float:
+    """For a question naming a source: 1 when it is the claim's speaker, else 0 (0.5: none named).
+
+    ``context`` (the article around the sentence) resolves a speaker named by a description:
+    "a spokesman for the group" is JNIM's when the article says "the al Qaeda-linked group JNIM".
+    """
     if not qa.source:
         return 0.5
-    return 1.0 if is_source(qa, claim.speaker) else 0.0
+    if is_source(qa, claim.speaker):
+        return 1.0
+    return 1.0 if context and _described(qa.source, claim.speaker, context) else 0.0
+
+
+def _described(source: str, speaker: Mention | None, context: str) -> bool:
+    """The speaker's noun ("the group") names the source in the context, in apposition.
+
+    "The al Qaeda-linked group JNIM", "JNIM, the al Qaeda affiliate".
+    """
+    if speaker is None or any(w[:1].isupper() for w in speaker.text.split()[1:]):
+        return False  # a named speaker ("the CSP's spokesman") is not a description
+    names = {w for w in re.findall(r"\w+", source) if w[:1].isupper()}  # "JNIM", not "the army"
+    nouns = {w for w in _words(speaker.text) if w not in _SPEAKER_ROLES | {"the", "les", "des"}}
+    if not nouns or not names:
+        return False
+    noun = "|".join(map(re.escape, nouns))
+    name = "|".join(re.escape(fold(n)) for n in names)
+    pattern = (
+        rf"\b(?:{noun})\s+(?:{name})\b"  # "group JNIM"
+        rf"|\b(?:{name})\s*,\s*(?:the|a|an|le|la|l'|un|une)\s+(?:[\w'-]+\s+){{0,3}}(?:{noun})\b"
+    )
+    return re.search(pattern, fold(context)) is not None
+
+
+_SPEAKER_ROLES = frozenset(
+    "spokesman spokeswoman spokesperson official officials leader head member members "
+    "porte parole responsable responsables chef membre membres".split()
+)
+"""Who speaks for a group: not what names it ("a spokesman for the group": the group)."""
 
 
 def is_source(qa: QuestionAnalysis, speaker: Mention | None) -> bool:

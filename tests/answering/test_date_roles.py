@@ -1,4 +1,4 @@
-"""'From which date' and 'until when' ask for the date with that role in the sentence."""
+"""Dates by role ("from which date") and sources by description ("a spokesman for the group")."""
 
 from __future__ import annotations
 
@@ -52,3 +52,17 @@ def test_the_date_after_from_answers_from_which_date():
     assert first.startswith("1 February 2025"), first
     (other,) = analyse("The group issued its warning on January 28, 2025.", "en")
     assert slot_fit(qa, other, "en") == 0.75  # a date, but not the asked end of the period
+
+
+@pytest.mark.slow
+def test_a_speaker_described_by_the_article_is_the_named_source():
+    from rag.answering.slots import source_fit
+
+    qa = analyse_question("From which date did JNIM warn that trucks would be attacked?")
+    (claim,) = analyse("A spokesman for the group said trucks would be targets.", "en")
+    assert source_fit(qa, claim, "The al Qaeda-linked group JNIM declared a blockade.") == 1.0
+    assert source_fit(qa, claim, "JNIM and another group clashed near Gao.") == 0.0
+    assert source_fit(qa, claim) == 0.0
+    army = analyse_question("How many soldiers did the army say were killed?")
+    (rebels,) = analyse("The rebels said 47 soldiers were killed.", "en")
+    assert source_fit(army, rebels, "The army and the rebels clashed.") == 0.0  # no name
