@@ -8,6 +8,7 @@ fits such a question best when the words before it give it the same role.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from rag.analysis.models import DateMention, QuestionAnalysis, SentenceClaim
@@ -38,6 +39,11 @@ ROLE_MISMATCH_FIT = 0.75
 """The slot fit of a sentence whose dates lack the asked role ("from which date")."""
 
 
+def _plain(text: str) -> str:
+    """Lower case, no accents, straight apostrophes: what the patterns above read."""
+    return fold(text).replace("’", "'")
+
+
 def asked_role(qa: QuestionAnalysis) -> Role:
     """'start' for "from/since which date", 'end' for "until when", else ''.
 
@@ -45,7 +51,13 @@ def asked_role(qa: QuestionAnalysis) -> Role:
     >>> asked_role(QuestionAnalysis(question="From which date will tankers be targets?", language="en"))
     'start'
     """
-    text = fold(qa.question).replace("’", "'")
+    return _role_of(qa.question)
+
+
+@lru_cache(maxsize=256)
+def _role_of(question: str) -> Role:
+    """Cached: evidence selection asks it of every candidate sentence."""
+    text = _plain(question)
     for role in ("start", "end"):
         if _ASKED[role].search(text):
             return role
@@ -57,5 +69,5 @@ def has_role(d: DateMention, claim: SentenceClaim, role: Role) -> bool:
     if not role:
         return False
     end = d.start - claim.start
-    before = fold(claim.text[max(0, end - _WINDOW) : end]).replace("’", "'")
+    before = _plain(claim.text[max(0, end - _WINDOW) : end])
     return bool(_BEFORE[role].search(before))

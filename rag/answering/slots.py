@@ -142,7 +142,7 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
-        people = [m for m in claim.people if not place_scale(m.text)]  # "Mali's army"
+        people = _people(claim)
         if qa.person:  # "the name of the officer": a group is no answer
             return new_entities(qa, _heads(claim, people))
         return (
@@ -168,6 +168,11 @@ _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I
 
 _TOWN = re.compile(r"\b(?:towns?|city|cities|villages?|villes?|localités?|bourgs?)\b", re.I)
 """A "where" question asking for a settlement: a country does not answer it."""
+
+
+def _people(claim: SentenceClaim) -> list[Mention]:
+    """The claim's people, without the places spaCy took for people ("Mali's army")."""
+    return [m for m in claim.people if not place_scale(m.text)]
 
 
 def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
@@ -196,7 +201,7 @@ def slot_fit(
         return 1.0 if states_reason(claim.text, language or qa.language) else 0.5
     if qa.kind in {"list", "other"} and (qa.person or _NAMES.search(qa.question)):
         # "the names of the children killed", "which named mines": names, or no answer
-        people = [m for m in claim.people if not place_scale(m.text)]
+        people = _people(claim)
         named = people if qa.person else people + claim.organisations + claim.places
         return 1.0 if new_entities(qa, _heads(claim, named)) else 0.0
     if qa.kind not in FACT_KINDS:

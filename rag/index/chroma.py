@@ -7,6 +7,7 @@ check, and the three ways we move many records: in batches, in pages, and delete
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -169,22 +170,22 @@ def query_retrying(collection: Any, **kwargs: Any) -> dict[str, Any]:
     same query a moment later succeeds, so it is retried three times with a short backoff
     before the error is raised.
     """
-    from chromadb.errors import InternalError
-    from tenacity import (
-        retry,
-        retry_if_exception_type,
-        stop_after_attempt,
-        wait_exponential,
-    )
+    result: dict[str, Any] = _retrying()(collection.query)(**kwargs)
+    return result
 
-    attempt = retry(
+
+@lru_cache(maxsize=1)
+def _retrying() -> Any:
+    """The retry decorator of :func:`query_retrying`, built once (chromadb imported lazily)."""
+    from chromadb.errors import InternalError
+    from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+    return retry(
         retry=retry_if_exception_type(InternalError),
         stop=stop_after_attempt(4),
         wait=wait_exponential(multiplier=0.05, max=1.0),
         reraise=True,
     )
-    result: dict[str, Any] = attempt(collection.query)(**kwargs)
-    return result
 
 
 def delete_paged(collection: Any, where: dict[str, Any] | None = None, page: int = PAGE) -> None:
