@@ -136,6 +136,31 @@ def atomic_write(path: Path, data: str, *, sync: bool = True) -> None:
     os.replace(tmp, path)
 
 
+def _wal(db: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (kept in the file: a no-op once done).
+
+    SQLite does not wait on its busy timeout to change the journal mode: a reader that opens
+    the file while the first writer is still making it fails at once with "database is locked".
+    The switch is retried with a short backoff for up to 60 s instead.
+    """
+    from tenacity import retry, retry_if_exception, stop_after_delay, wait_exponential
+
+    def locked(e: BaseException) -> bool:
+        return isinstance(e, sqlite3.OperationalError) and "locked" in str(e)
+
+    @retry(
+        retry=retry_if_exception(locked),
+        stop=stop_after_delay(60),
+        wait=wait_exponential(multiplier=0.02, max=1.0),
+        reraise=True,
+    )
+    def switch() -> None:
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+
+    switch()
+
+
 class SQLiteManifest(Manifest):
     """Entries as rows of ``manifest.sqlite`` and article texts as files, under ``home``.
 
@@ -159,7 +184,7 @@ class SQLiteManifest(Manifest):
         """A connection to the database (made if missing), committed when the block ends."""
         self.home.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=60)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
+            _wal(db)
             db.execute("PRAGMA synchronous=FULL")
             db.executescript(
                 "CREATE TABLE IF NOT EXISTS documents (doc_id TEXT PRIMARY KEY, entry TEXT NOT NULL);"

@@ -226,3 +226,29 @@ def test_server_side_writes_go_in_batches(monkeypatch):
     assert manifest.read_all().documents == docs
     manifest.commit(ManifestChange(clear=True), INFO)
     assert manifest.read_all().documents == {}
+
+
+class _LockedAtFirst:
+    """A connection whose switch to WAL finds the file locked ``fails`` times first."""
+
+    def __init__(self, fails: int) -> None:
+        self.fails, self.switches = fails, 0
+
+    def execute(self, sql: str):
+        if sql == "PRAGMA journal_mode":
+            return self  # fetchone below: still in the default mode
+        self.switches += 1
+        if self.switches <= self.fails:
+            raise sqlite3.OperationalError("database is locked")
+        return self
+
+    def fetchone(self):
+        return ("delete",)
+
+
+def test_a_manifest_being_made_by_another_process_is_waited_for():
+    from rag.index.manifest import _wal
+
+    db = _LockedAtFirst(fails=2)
+    _wal(db)
+    assert db.switches == 3
