@@ -24,6 +24,13 @@ REPORTING = {
         avertir prévenir admettre""".split()
     ),
 }
+# Verbs that report when what they give is a figure: "the authorities gave a toll of 17",
+# "put the number at 40", "le gouvernorat a donné un bilan de 17 morts".
+FIGURE_GIVING = frozenset("give put provide cite issue release donner fournir citer".split())
+FIGURE_NOUNS = frozenset(
+    """toll figure number estimate count tally total bilan chiffre estimation nombre
+    décompte""".split()
+)
 # Reporting verbs whose assertion is a denial: "Wagner denied the losses" is negated.
 DENIAL = frozenset("deny reject dismiss refute démentir nier réfuter rejeter contester".split())
 _SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj"}
@@ -82,7 +89,8 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
     reporting = REPORTING["fr" if language == "fr" else "en"]
     candidates: list[tuple[int, int, Token, Token, str, set[int]]] = []
     for tok in doc:
-        if tok.lemma_.lower() in reporting and tok.pos_ in {"VERB", "AUX"} and tok.dep_ in _CLAUSE:
+        reports = tok.lemma_.lower() in reporting or _gives_figure(tok)
+        if reports and tok.pos_ in {"VERB", "AUX"} and tok.dep_ in _CLAUSE:
             depth = _depth(tok)
             # the subject nearest the verb: a question's parse can give "How many fighters
             # did the rebels say" two, and the rebels are the ones saying
@@ -109,6 +117,15 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
         end=offset + span.end_char,
         cue=lemma,
         pronoun=len(span) == 1 and span[0].pos_ == "PRON",
+    )
+
+
+def _gives_figure(verb: Token) -> bool:
+    """``verb`` gives a figure ("gave a toll of 17"): it reports as "said" does."""
+    if verb.lemma_.lower() not in FIGURE_GIVING:
+        return False
+    return any(
+        c.dep_ in {"dobj", "obj"} and c.lemma_.lower() in FIGURE_NOUNS for c in verb.children
     )
 
 

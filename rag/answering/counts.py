@@ -105,6 +105,11 @@ FATE = re.compile(
     r"kill\w*|dead|deaths?|died|tu[ée]\w*|morts?|wound\w*|injur\w*|bless\w*|hurt)\b",
     re.I,
 )
+_TOLL_OF = re.compile(
+    r"\b(?:death toll|toll|bilan)\s+(?:of|de|d'|d’)\s*"
+    r"((at least|about|some|nearly|more than|over|au moins|environ|pr[èe]s de|plus de)\s+)?$",
+    re.I,
+)
 _TOLL_BEFORE = re.compile(r"\b(death toll|toll|bilan)\b[^.;]{0,60}$", re.I)
 _DEAD_AFTER = re.compile(
     r"\s+(?:(?:were|was|have been|had been|ont été|sont|a été|avaient été|had)\s+)?"
@@ -182,6 +187,8 @@ def near_death(claim: SentenceClaim, f: Figure) -> bool:
         return bool(verb_before or verb_after) and not _HURT.match(text[after : after + 30])
     if _HURT.match(text[end : end + 30]):
         return False  # "20 killed and eight wounded": the eight are not dead
+    if _DEAD_AFTER.match(text[end : end + 30]) or _TOLL_OF.search(text[max(0, begin - 40) : begin]):
+        return True  # "a toll of 17 dead", "un bilan de 12": "of" names no place here
     if _PLACE_BEFORE.search(text[max(0, begin - 40) : begin]):
         return False  # "killed in attacks on two villages": where, not how many
     return bool(DEATH.search(text[max(0, begin - _DEATH_WINDOW) : end]))

@@ -48,6 +48,13 @@ def test_rebels_claim_with_hedged_and_exact_figures():
     assert [o.text for o in c.organisations] == ["CSP", "Wagner", "Malian"]
 
 
+def test_who_gives_a_figure_is_its_speaker():
+    (claim,) = analyse("Local authorities in Bandiagara gave a toll of 17 dead.", "en", SATURDAY)
+    assert claim.speaker is not None and claim.speaker.text == "Local authorities in Bandiagara"
+    (gift,) = analyse("The EU gave 20 million euros to the fund.", "en", SATURDAY)
+    assert gift.speaker is None
+
+
 def test_speakers_differ_by_reporting_subject():
     wagner = one("Wagner said it had lost 84 men.", "en")
     rebels = one("The rebels said they killed 84 Wagner mercenaries.", "en")
@@ -233,6 +240,15 @@ def test_spans_point_into_the_text_across_sentences():
         ("What is the army's final Kassoro death toll?", "en", "number", "", "the army"),
         ("What was JNIM's claim?", "en", "other", "", "JNIM"),
         ("Quelle recette la taxe doit-elle rapporter ?", "fr", "number", "", ""),
+        # giving a figure reports it; giving money does not
+        (
+            "What death toll did the Bandiagara local authorities give?",
+            "en",
+            "number",
+            "",
+            "the Bandiagara local authorities",
+        ),
+        ("How much aid did the EU give?", "en", "number", "aid", ""),
     ],
 )
 def test_question_analysis(question, language, kind, counted, source):
@@ -313,6 +329,18 @@ def test_an_age_question_is_answered_by_an_age_only(sentence, language, ages):
             'The army said six soldiers had been killed and 17 attackers "neutralised".',
             "en",
             ["17"],
+        ),
+        (
+            "What death toll did the local authorities give?",
+            "Local authorities in Bandiagara gave a higher toll of 17 dead and 23 wounded.",
+            "en",
+            ["17"],
+        ),
+        (
+            "How many people were killed in the attacks?",
+            "Gunmen killed people in attacks on two villages.",
+            "en",
+            [],
         ),
         (
             "How many soldiers were killed or wounded?",
