@@ -187,6 +187,7 @@ QUESTION_FRAME = frozenset(
     """name names named call called known full kind type sort exactly happen happened
     happening describe described mean means meant main role purpose reason year years date
     dates time times day days place number total amount approximately roughly happen
+    stage status progress situation news update updates latest
     """.split()
 )
 

@@ -261,6 +261,15 @@ def test_question_terms_are_lemmas_without_stopwords():
     assert q.terms == ["wagner", "fighter", "rebel", "kill"]
 
 
+def test_a_status_questions_framing_words_are_not_its_topic():
+    """ "What stage had the talks reached": the answer says "met", "agreed", not "stage"."""
+    from rag.text import question_terms
+
+    q = "What stage had the talks on lifting the Bandiéla blockade reached?"
+    assert question_terms(q) == ["talk", "lift", "bandiéla", "blockad", "reach"]
+    assert question_terms("What is the latest news on the Islamic State?") == ["islam", "state"]
+
+
 def test_chunks_carry_their_sentences_claims_through_metadata():
     from rag.analysis import loads_claims
     from rag.index.chunking import chunk_article
