@@ -53,6 +53,8 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
     """
     if not qa.counted_lemma and asks_toll(qa):
         return [f for f in claim.figures if f.value is not None and near_death(claim, f)]
+    if not qa.counted_lemma and _HOW_LONG.search(qa.question):  # a span of time or a length
+        return [f for f in claim.figures if fold(f.counts_lemma or f.counts) in _SPANS]
     if not qa.counted_lemma:
         return list(claim.figures)
     cross = bool(language and language != qa.language)
@@ -82,6 +84,14 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         or (asked_names & _names(f.counts))
         or same_noun(_head(qa.counted, asked), _head(f.counts, f.counts_lemma), cross=cross)
     ]
+
+
+_HOW_LONG = re.compile(r"\bhow long\b|\bcombien de temps\b|\bquelle (?:dur[ée]e|distance)\b", re.I)
+_SPANS = frozenset(
+    """second minute hour day week month year decade kilometre kilometer km mile metre meter
+    seconde heure jour journee semaine mois an annee kilometre""".split()
+)
+"""Units a "how long" question's answer counts ("five weeks", "14 mois", "30 kilometres")."""
 
 
 def _head(phrase: str, lemma: str) -> str:
@@ -156,11 +166,36 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
         )
     if qa.kind == "place":  # "a Kidal-based group": where it is based
         # a town spaCy took for a person ("towards Bourem") is a place; a town is not a country
-        places = claim.places + [m for m in claim.people if place_scale(m.text)]
+        places = claim.places + [m for m in claim.people if place_scale(m.text)] + _located(claim)
         if _TOWN.search(qa.question):
             places = [m for m in places if place_scale(m.text) != "country"]
         return new_entities(qa, sorted(places, key=lambda m: m.start))
     return []
+
+
+_LOCATIVE = re.compile(
+    r"\b(?:near|outside|around|towards?|in|at|north|south|east|west|pr[èe]s d[e']|vers|"
+    r"aux environs d[e']|à)\s*(?:of\s+)?$",
+    re.I,
+)
+"""A preposition of place right before a name: "near Tongoro-Kanda", "près de Sinkolo"."""
+
+
+def _located(claim: SentenceClaim) -> list[Mention]:
+    """Names spaCy took for organisations that a preposition of place puts somewhere.
+
+    "near Tongoro-Kanda" (tagged ORG, and cut at its hyphen): the place, its hyphenated
+    parts whole. A nationality ("in Malian hands") is no place.
+    """
+    out = []
+    for m in claim.organisations:
+        a, b = m.start - claim.start, m.end - claim.start
+        if m.label == "NORP" or not _LOCATIVE.search(claim.text[max(0, a - 25) : a]):
+            continue
+        whole = re.match(r"(?:-\w+)*", claim.text[b:])
+        end = b + (whole.end() if whole else 0)
+        out.append(Mention(text=claim.text[a:end], start=m.start, end=claim.start + end))
+    return out
 
 
 _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)

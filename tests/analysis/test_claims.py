@@ -387,3 +387,41 @@ def test_who_is_answered_by_a_name_not_a_modifier_or_nationality(sentence, answe
     claim = analyse(sentence, "en", SATURDAY)[0]
     got = fillers(analyse_question("Who said the families had fled?"), claim, "en")
     assert [m.text for m in got] == answers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answers"),
+    [
+        (
+            "An explosive device hit a convoy near Tongoro-Kanda, on the road between Nioumaro "
+            "and Torokéla, on Monday.",
+            ["Tongoro-Kanda"],
+        ),
+        ("JNIM said in a statement that it had attacked the convoy.", []),
+    ],
+)
+def test_a_name_put_somewhere_by_a_preposition_answers_where(sentence, answers):
+    """spaCy tags "Tongoro" an organisation and cuts it at the hyphen: "near" makes it a
+    place, whole; an organisation that is not put anywhere is no answer."""
+    from rag.answering.slots import fillers
+
+    question = analyse_question("Where did the attack between Nioumaro and Torokéla happen?")
+    claim = analyse(sentence, "en", SATURDAY)[0]
+    assert [m.text for m in fillers(question, claim, "en")] == answers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "answers"),
+    [
+        ("The five-week crisis has pushed up transport costs.", "en", ["five"]),
+        ("The union said 87 tankers had been destroyed.", "en", []),
+        ("Il a été détenu pendant 14 mois.", "fr", ["14"]),
+    ],
+)
+def test_how_long_is_answered_by_a_span_of_time(sentence, language, answers):
+    """ "How long" counts weeks, months or kilometres: 87 tankers are no answer."""
+    from rag.answering.slots import counted_figures
+
+    question = analyse_question("How long did the fuel crisis last?")
+    claim = analyse(sentence, language, SATURDAY)[0]
+    assert [f.text for f in counted_figures(question, claim, language)] == answers
