@@ -87,7 +87,10 @@ NOUN_KINDS: dict[str, QuestionKind] = {
         "ville village région pays localité lieu camp base commune cercle".split(), "place"
     ),
     **dict.fromkeys("date day year month jour année mois".split(), "date"),
-    **dict.fromkeys("reason raison explanation justification motif".split(), "reason"),
+    **dict.fromkeys(
+        "reason raison explanation justification motif motive rationale grounds cause".split(),
+        "reason",
+    ),
     **dict.fromkeys(
         """toll figure count total number bilan chiffre nombre rate percentage turnout price
         cost amount age taux pourcentage participation prix coût montant âge revenue income
