@@ -175,20 +175,20 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
 
 _LOCATIVE = re.compile(
     r"\b(?:near|outside|around|towards?|in|at|north|south|east|west|pr[èe]s d[e']|vers|"
-    r"aux environs d[e']|à)\s*(?:of\s+)?$",
+    r"aux environs d[e']|à)\s*(?:of\s+)?(?:the\s+|l[ae]\s+|l')?$",
     re.I,
 )
 """A preposition of place right before a name: "near Tongoro-Kanda", "près de Sinkolo"."""
 
 
 def _located(claim: SentenceClaim) -> list[Mention]:
-    """Names spaCy took for organisations that a preposition of place puts somewhere.
+    """Names spaCy took for organisations or people that a preposition of place puts somewhere.
 
     "near Tongoro-Kanda" (tagged ORG, and cut at its hyphen): the place, its hyphenated
-    parts whole. A nationality ("in Malian hands") is no place.
+    parts whole; "at the Tégourou bridge" (tagged PERSON). A nationality is no place.
     """
     out = []
-    for m in claim.organisations:
+    for m in claim.organisations + claim.people:
         a, b = m.start - claim.start, m.end - claim.start
         if m.label == "NORP" or not _LOCATIVE.search(claim.text[max(0, a - 25) : a]):
             continue
@@ -206,8 +206,12 @@ _TOWN = re.compile(r"\b(?:towns?|city|cities|villages?|villes?|localités?|bourg
 
 
 def _people(claim: SentenceClaim) -> list[Mention]:
-    """The claim's people, without the places spaCy took for people ("Mali's army")."""
-    return [m for m in claim.people if not place_scale(m.text)]
+    """The claim's people, without the places spaCy took for people.
+
+    "Mali's army" (a known country), "at the Tégourou bridge" (put somewhere: :func:`_located`).
+    """
+    located = {m.start for m in _located(claim)}
+    return [m for m in claim.people if not place_scale(m.text) and m.start not in located]
 
 
 def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:

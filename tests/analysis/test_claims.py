@@ -425,3 +425,15 @@ def test_how_long_is_answered_by_a_span_of_time(sentence, language, answers):
     question = analyse_question("How long did the fuel crisis last?")
     claim = analyse(sentence, language, SATURDAY)[0]
     assert [f.text for f in counted_figures(question, claim, language)] == answers
+
+
+def test_a_name_at_a_place_is_a_place_not_a_person():
+    """spaCy tags "Tégourou" a person in "at the Tégourou bridge": it answers where, not who."""
+    from rag.answering.slots import fillers
+
+    sentence = "Gunmen ambushed a convoy at the Tégourou bridge on Tuesday, transporters said."
+    claim = analyse(sentence, "en", SATURDAY)[0]
+    where = analyse_question("Where was the convoy ambushed?")
+    who = analyse_question("Who ambushed the convoy?")
+    assert [m.text for m in fillers(where, claim, "en")] == ["Tégourou"]
+    assert fillers(who, claim, "en") == []
