@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.analysis.timeframe import TimeFrame
+from rag.answering.injection import addresses_assistant
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import FACT_KINDS, sentence_claims, slot_fit, source_fit
 from rag.answering.timing import MONTHS as MONTH_NAMES
@@ -121,7 +122,8 @@ def select_evidence(
     time ``frame`` (:mod:`rag.answering.timing`), newer reports and sentences dated in the asked
     period rank higher.
     """
-    cands = _candidates(results, article_text or {})
+    # a sentence that instructs the assistant ("ignore previous instructions…") reports nothing
+    cands = [c for c in _candidates(results, article_text or {}) if not addresses_assistant(c.text)]
     if not cands:
         return [], []
     from rag.analysis import analyse_question  # spaCy loads on first use
