@@ -253,15 +253,6 @@ def select_evidence(
     passing.sort(  # stable: score order within each group
         key=lambda e: e.signals["type_fit"] != fit or (own == 1.0 > e.signals["source_fit"])
     )
-    if qtype == "reason" and fit < 1.0:
-        # "why" is answered, but by no sentence that gives a reason: the answering article's
-        # own sentence that states one ("said the measure was a response to…") comes first
-        stated = [
-            e
-            for e in scored
-            if e.type_ok and e.signals["type_fit"] == 1.0 and e.doc_id == passing[0].doc_id
-        ]
-        passing = stated[:1] + passing
     best = passing[0].score
     selected = [passing[0]]
     # a figure's history ("has the toll been revised") needs each report's figure
