@@ -16,24 +16,33 @@ from rag.analysis.models import SentenceClaim
 
 _CLAIMS = TypeAdapter(list[SentenceClaim])
 
+CLAIMS_VERSION = 2
+"""Changes when the analysis rules do (speakers, figures, places): claims stored under another
+version are not read back, so answering analyses those sentences again with the current rules
+instead of trusting an older ingest's reading (version 1: the bare list, before versions)."""
+
 
 def dumps_claims(claims: Sequence[SentenceClaim]) -> str:
-    """``claims`` as compact JSON (no sentence text, no defaults)."""
+    """``claims`` as compact JSON (no sentence text, no defaults), tagged with the version."""
     rows = [
         c.model_dump(mode="json", exclude={"text"}, exclude_defaults=True) | {"start": c.start}
         for c in claims
     ]
-    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps({"v": CLAIMS_VERSION, "c": rows}, ensure_ascii=False, separators=(",", ":"))
 
 
 def loads_claims(data: str, text: str = "", offset: int = 0) -> list[SentenceClaim]:
     """Claims back from :func:`dumps_claims`; sentence texts are cut from ``text`` if given.
 
     ``offset`` is where ``text`` starts in the claims' coordinates (a chunk's ``start``).
+    Claims stored under another :data:`CLAIMS_VERSION` give ``[]``: analyse them again.
     """
     if not data:
         return []
-    rows = json.loads(data)
+    stored = json.loads(data)
+    if not isinstance(stored, dict) or stored.get("v") != CLAIMS_VERSION:
+        return []
+    rows = stored["c"]
     for row in rows:
         start, end = row["start"] - offset, row["end"] - offset
         row["text"] = text[start:end] if text and 0 <= start <= end <= len(text) else ""

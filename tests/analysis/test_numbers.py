@@ -1,8 +1,10 @@
+import json
+
 import pytest
 
 from rag.analysis.models import SentenceClaim
 from rag.analysis.numbers import parse_digits, parse_number
-from rag.analysis.storage import claims_within, dumps_claims, loads_claims
+from rag.analysis.storage import CLAIMS_VERSION, claims_within, dumps_claims, loads_claims
 
 
 @pytest.mark.parametrize(
@@ -62,3 +64,7 @@ def test_claims_round_trip_through_compact_json():
     assert loads_claims(dumps_claims(claims[1:]), text[32:], offset=32) == claims[1:]
     assert claims_within(claims, 32, 51) == claims[1:]
     assert loads_claims("") == []
+    # claims an older ingest stored (the bare list, or another version) are analysed again
+    stale = json.dumps(json.loads(data)["c"])
+    assert loads_claims(stale, text) == []
+    assert loads_claims(data.replace(f'"v":{CLAIMS_VERSION}', '"v":1'), text) == []
