@@ -20,6 +20,7 @@ from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.models import Chunk
 from rag.settings import AnswerSettings, Settings
 from tests.conftest import CORPUS
+from tests.helpers.evidence import select_in_text
 
 Q_TOLL = "How many Wagner fighters did the rebels say they killed?"
 Q_HOMELAND = "What homeland do Tuareg separatists demand?"
@@ -341,23 +342,12 @@ def test_a_sentence_whose_context_names_none_of_the_questions_names_cannot_answe
 def test_a_sentence_that_asks_a_question_cannot_answer(fake_embedder):
     text = "How much does insulin cost?\nA vial of insulin costs about 300 dollars, the group said."
     split = text.index("\n")
-    chunk = Chunk(
-        id="q-0",
-        doc_id="q",
-        index=0,
-        text=text,
-        start=0,
-        end=len(text),
+    selected, scored = select_in_text(
+        "How much does insulin cost?",
+        text,
+        fake_embedder,
         sentences=[(0, split), (split + 1, len(text))],
         title="Insulin prices",
-    )
-    loose = AnswerSettings(min_coverage=0.0, min_similarity=-1.0, min_answerability=-1.0)
-    selected, scored = select_evidence(
-        "How much does insulin cost?",
-        [Retrieved(chunk, 0.0)],
-        embedder=fake_embedder,
-        lexical=LexicalIndex(0, [chunk], None, Counter()),
-        settings=loose,
     )
     asks = next(e for e in scored if e.text.endswith("?"))
     assert asks.type_ok is False and asks.similarity == max(e.similarity for e in scored)
