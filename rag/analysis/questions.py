@@ -146,6 +146,8 @@ def _kind(doc: Doc, language: str) -> QuestionKind:
     for tok in doc:  # "which region", "in which country", "quelle ville", "what cargo"
         if _is_wh(tok) or tok.lower_ in {"which", "what", "quel", "quelle", "quels", "quelles"}:
             after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if after is not None and after.like_num and after.i + 1 < len(doc):
+                after = doc[after.i + 1]  # "which three regions": the noun after the count
             noun = tok.head if tok.head.pos_ == "NOUN" and tok.head.i > tok.i else None
             noun = noun or (after if after is not None and after.pos_ == "NOUN" else None)
             if noun is None and after is not None and after.pos_ == "AUX":

@@ -32,7 +32,10 @@ from rag.answering.counts import (
     near_death,
 )
 from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
+from rag.answering.lists import list_fit, place_names
 from rag.answering.reasons import states_reason
+from rag.answering.roles import asked_role as asked_role_of
+from rag.answering.roles import fits_role
 from rag.models import Chunk
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
@@ -243,9 +246,16 @@ def slot_fit(
         people = _people(claim)
         named = people if qa.person else people + claim.organisations + claim.places
         return 1.0 if new_entities(qa, _heads(claim, named)) else 0.0
+    if qa.kind == "list":  # "what kinds of people": "traders, herders and children"
+        tagged = [m.text for m in claim.places + _located(claim)]
+        places = place_names(claim.text, tagged)
+        return list_fit(qa.question, claim.text, places, language or qa.language)
     if qa.kind not in FACT_KINDS:
         return 0.5
     filled = fillers(qa, claim, language)
+    if qa.kind == "actor":  # "the officer commanding the camp": its spokesman does not answer
+        role = asked_role_of(qa.question)
+        filled = [m for m in filled if fits_role(role, claim, m)]
     if filled:
         if (
             qa.kind == "number"

@@ -1,0 +1,93 @@
+"""Who-questions asking for a role, and list questions, on the real spaCy pipelines."""
+
+import pytest
+
+from rag.analysis import Mention, analyse
+from rag.analysis.questions import analyse_question
+from rag.answering.lists import asked_count, items_listed, place_names
+from rag.answering.roles import asked_role, mention_roles
+from rag.answering.slots import slot_fit
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("What is the name of the officer commanding the Kassoro camp?", "command"),
+        ("Who heads the Gao hauliers' union that reported drivers killed?", "lead"),
+        ("Qui est à la tête de la coalition d'ONG ?", "lead"),
+        ("Which army spokesman gave the toll?", "speak"),
+        ("Who mediated the release of the engineer?", "mediate"),
+        ("Comment s'appelle le gouverneur de la région de Ménaka ?", "govern"),
+        ("Which Tuareg-led group claimed the attack?", ""),  # "-led" describes the group
+        ("Who claimed the attack?", ""),
+        ("Where are the group's headquarters?", ""),  # "head" only as a whole word
+    ],
+)
+def test_asked_role(question, role):
+    assert asked_role(question) == role
+
+
+def _at(claim, name):
+    start = claim.text.index(name)
+    return Mention(text=name, start=claim.start + start, end=claim.start + start + len(name))
+
+
+def test_roles_given_before_a_name_and_in_apposition():
+    (en,) = analyse("The figure, given by army spokesman Colonel Issa Kanouté, is higher.", "en")
+    assert mention_roles(en, _at(en, "Issa Kanouté")) == {"speak"}  # a rank is no role
+    (fr,) = analyse(
+        "Oumar Touré, président de l'Union des transporteurs, affirme le contraire.", "fr"
+    )
+    assert mention_roles(fr, _at(fr, "Oumar Touré")) == {"lead"}
+    (other,) = analyse("He said Oumar Touré had left for Gao.", "en")
+    assert mention_roles(other, _at(other, "Oumar Touré")) == set()
+
+
+def test_a_spokesman_does_not_answer_who_commands():
+    claim = analyse(
+        "The new figure was given by armed forces spokesman Lieutenant-Colonel Issa Kanouté.",
+        "en",
+    )[0]
+    commander = analyse_question("What is the name of the officer commanding the Kassoro camp?")
+    spokesman = analyse_question("Which army spokesman gave the new figure?")
+    assert slot_fit(commander, claim) == 0.0
+    assert slot_fit(spokesman, claim) == 1.0
+
+
+def test_a_name_without_a_stated_role_may_answer():
+    claim = analyse("Colonel Assimi Goïta inspected the camp on Monday.", "en")[0]
+    qa = analyse_question("Who commanded the camp?")
+    assert slot_fit(qa, claim) == 1.0
+
+
+def test_list_questions_prefer_sentences_that_list():
+    qa = analyse_question("What kinds of people did the spokesman say were among those killed?")
+    assert qa.kind == "list"
+    listing, single = analyse(
+        "He said the victims were traders, herders and children. "
+        "The strike killed 21 civilians, the rebels said.",
+        "en",
+    )
+    assert slot_fit(qa, listing) == 1.0
+    assert slot_fit(qa, single) == 0.5
+
+
+def test_a_coordination_of_verbs_is_no_list():
+    assert items_listed("the convoy was carrying troops, fuel and ammunition") == 3
+    assert items_listed("A drone hit a market, killing 24 people and wounding 30.") < 3
+
+
+def test_which_three_regions_counts_the_named_places():
+    qa = analyse_question("Which three regions host the most displaced people?")
+    assert qa.kind == "list"
+    assert asked_count(qa.question) == 3
+    three, one = analyse(
+        "The Ménaka region hosts the most displaced people, followed by the Timbuktu and Mopti "
+        "regions. The Ménaka region hosts more than 86,000 displaced people.",
+        "en",
+    )
+    assert place_names(three.text, []) >= {"Ménaka", "Timbuktu", "Mopti"}
+    assert slot_fit(qa, three) == 1.0
+    assert slot_fit(qa, one) == 0.5
