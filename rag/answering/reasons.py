@@ -14,7 +14,9 @@ import re
 from rag.answering.counts import fold
 
 _EN = (
-    r"because|due to|owing to|thanks to|as a result|as a consequence|in response to|"
+    r"because|due to(?! (?:be|start|begin|take|hold|open|end|resume|arrive|meet|sign|vote|"
+    r"return|expire|close|finish|leave|visit|travel|announce|publish|appear|face|run)\b)|"
+    r"owing to|thanks to|as a result|as a consequence|in response to|"
     r"(?:was|were|is|are|as) (?:a|an) (?:response|reaction|retaliation|reprisal)|"
     r"in retaliation|in reprisal|in protest|to protest|in order to|so as to|so that|"
     r"aim(?:s|ed)? (?:at|to)|intended to|meant to|designed to|"
@@ -48,6 +50,8 @@ def states_reason(text: str, language: str = "en") -> bool:
     >>> states_reason("La compagnie a suspendu ses liaisons en raison de l'insécurité.", "fr")
     True
     >>> states_reason("The convoy arrived in Gao on Monday.")
+    False
+    >>> states_reason("The campaign was due to start on June 13.")  # a schedule, not a cause
     False
     """
     return bool(_MARKERS.get(language, _MARKERS["en"]).search(fold(text)))

@@ -16,6 +16,7 @@ from rag.answering.slots import slot_fit
         ("The group said the blockade was a response to the army's crimes.", "en"),
         ("The polls were postponed, citing security conditions.", "en"),
         ("Security conditions made it impossible to hold the vote.", "en"),
+        ("The delay was due to the rains.", "en"),
         ("Les vols sont suspendus en raison de l'insécurité.", "fr"),
         ("« Nous ne pouvons plus exposer nos employés », a dit la compagnie.", "fr"),
         ("Le scrutin a été reporté afin de permettre le recensement.", "fr"),
@@ -31,6 +32,7 @@ def test_causal_and_purpose_connectives_state_a_reason(text, language):
         ("The convoy reached Gao on Monday after the attack.", "en"),
         ("A car bomb exploded near the camp since early morning.", "en"),  # 'car' is French
         ("Le bus transportait 62 passagers au moment de l'explosion.", "fr"),
+        ("The campaign was due to start on June 13.", "en"),  # a schedule, not a cause
     ],
 )
 def test_time_words_and_plain_reports_do_not(text, language):
