@@ -40,6 +40,12 @@ _TWO_SOURCES = re.compile(
     r"(?P<b>[^?]+?)(?=\s*[?.]?\s*$)",
     re.I,
 )
+# "What tolls did the government and the local authorities give?": each source's own figure
+_JOINT_SOURCES = re.compile(
+    r"\b(?P<aux>did|do|does|have|has|had)\s+(?P<a>[\w'’ -]+?)\s+and\s+(?P<b>[\w'’ -]+?)\s+"
+    r"(?P<verb>say|give|report|claim|put|announce|cite|count|record|estimate|state|provide|issue)\b",
+    re.I,
+)
 # "How does the army's toll compare with the number JNIM claimed?": what each side says
 _COMPARE = re.compile(
     r"^how (?:does|do|did) (?P<a>.+?) compare (?:with|to|against) (?P<b>.+?)\s*\??$", re.I
@@ -55,6 +61,8 @@ def split_question(question: str) -> list[str]:
 
     >>> split_question("How many tankers were burned, and who claimed the attack?")
     ['How many tankers were burned?', 'Who claimed the attack?']
+    >>> split_question("What tolls did the army and the rebels give?")
+    ['What tolls did the army give?', 'What tolls did the rebels give?']
     >>> split_question("Who attacked the convoy?")
     ['Who attacked the convoy?']
     """
@@ -67,6 +75,9 @@ def split_question(question: str) -> list[str]:
         stem = text[: m.start()].rstrip()
         end = "?" if text.endswith("?") else ""
         return [f"{stem} {m[1]} {m['a']}{end}", f"{stem} {m[1]} {m['b']}{end}"]
+    m = _JOINT_SOURCES.search(text)
+    if m and all(len(_WORD.findall(m[x])) <= 5 for x in "ab"):
+        return [text[: m.start("a")] + m[x] + text[m.end("b") :] for x in "ab"]
     m = _AND_WH.search(text)
     if m is None:
         return [question]

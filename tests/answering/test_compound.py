@@ -50,6 +50,17 @@ from rag.models import Evidence
         ),
         ("How does it compare with Gao?", ["How does it compare with Gao?"]),
         ("Who attacked the convoy?", ["Who attacked the convoy?"]),
+        (
+            "What tolls for the blast did the government and the local authorities give?",
+            [
+                "What tolls for the blast did the government give?",
+                "What tolls for the blast did the local authorities give?",
+            ],
+        ),
+        (
+            "Did the army and the rebels sign the deal?",
+            ["Did the army and the rebels sign the deal?"],
+        ),
         ("When and where did the attack happen?", ["When and where did the attack happen?"]),
         ("Who attacked and why?", ["Who attacked and why?"]),
     ],

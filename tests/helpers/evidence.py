@@ -22,8 +22,9 @@ def select_in_text(
     *,
     sentences: list[tuple[int, int]] | None = None,
     title: str = "",
+    settings: AnswerSettings = LOOSE,
 ) -> tuple[list[Evidence], list[Evidence]]:
-    """:func:`select_evidence` over ``text`` as the one retrieved chunk, with :data:`LOOSE`."""
+    """:func:`select_evidence` over ``text`` as the one retrieved chunk (default :data:`LOOSE`)."""
     chunk = Chunk(
         id="d-0",
         doc_id="d",
@@ -39,5 +40,5 @@ def select_in_text(
         [Retrieved(chunk, 0.0)],
         embedder=embedder,
         lexical=LexicalIndex(0, [chunk], None, Counter()),
-        settings=LOOSE,
+        settings=settings,
     )
