@@ -222,21 +222,23 @@ def select_evidence(
         bar -= settings.period_answerability_relief
     asked = question_language(question, languages)
 
+    def said(e: Evidence) -> float:
+        # the question's named source is the sentence's speaker, and the slot is filled
+        fits = bool(qa.source) and e.signals["source_fit"] == 1.0 == e.signals["type_fit"]
+        return settings.named_source_relief if fits and qtype in FACT_KINDS else 0.0
+
     def relief(e: Evidence) -> float:
         # a figure in the other language counting what the question counts ("soldats" for
         # "how many soldiers") needs less of the multilingual model's cosine
         counted = qtype == "number" and bool(qa.counted) and e.signals["type_fit"] == 1.0
         cross = bool(e.language) and e.language != asked
-        said = bool(qa.source) and e.signals["source_fit"] == 1.0 == e.signals["type_fit"]
-        return (settings.cross_language_counted_relief if counted and cross else 0.0) + (
-            settings.named_source_relief if said and qtype in FACT_KINDS else 0.0
-        )
+        return (settings.cross_language_counted_relief if counted and cross else 0.0) + said(e)
 
     passing = [
         e
         for e in scored
         if e.type_ok
-        and e.coverage >= settings.min_coverage - relief(e)
+        and e.coverage >= settings.min_coverage - said(e)
         and e.similarity >= settings.min_similarity
         and e.coverage + e.similarity >= bar - relief(e)
         # "last week, three soldiers were killed" recalls; it does not say where or who this
