@@ -36,6 +36,7 @@ from rag.answering.lists import list_fit, place_names
 from rag.answering.reasons import states_reason
 from rag.answering.roles import asked_role as asked_role_of
 from rag.answering.roles import fits_role
+from rag.answering.timing import dateline_end
 from rag.models import Chunk
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
@@ -172,6 +173,8 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
         places = claim.places + [m for m in claim.people if place_scale(m.text)] + _located(claim)
         if _TOWN.search(qa.question):
             places = [m for m in places if place_scale(m.text) != "country"]
+        filed = dateline_end(claim)  # "ROME, June 14 (Agency) -": where the story was filed
+        places = [m for m in places if m.start >= filed]
         return new_entities(qa, sorted(places, key=lambda m: m.start))
     return []
 

@@ -91,6 +91,15 @@ def period_filters(filters: Filters | None, frame: TimeFrame, grace_days: int) -
 
 def event_dates(claim: SentenceClaim) -> list[DateMention]:
     """The claim's resolved dates, without a wire dateline's ("BAMAKO, March 15 (Agency) -")."""
+    cut = dateline_end(claim)
+    return [d for d in claim.dates if d.iso and d.start >= cut]
+
+
+def dateline_end(claim: SentenceClaim) -> int:
+    """Where the claim's wire dateline ends ("ROME, June 14 (Agency) - "): its start if none.
+
+    A dateline says where and when the story was filed, not what happened.
+    """
     dash = min(
         (
             p
@@ -99,8 +108,7 @@ def event_dates(claim: SentenceClaim) -> list[DateMention]:
         ),
         default=-1,
     )
-    cut = claim.start + dash if 0 <= dash <= _DATELINE_CHARS else claim.start
-    return [d for d in claim.dates if d.iso and d.start >= cut]
+    return claim.start + dash if 0 <= dash <= _DATELINE_CHARS else claim.start
 
 
 def time_fit(claim: SentenceClaim | None, frame: TimeFrame | None) -> float:

@@ -437,3 +437,14 @@ def test_a_name_at_a_place_is_a_place_not_a_person():
     who = analyse_question("Who ambushed the convoy?")
     assert [m.text for m in fillers(where, claim, "en")] == ["Tégourou"]
     assert fillers(who, claim, "en") == []
+
+
+def test_a_dateline_town_is_where_the_story_was_filed_not_the_answer():
+    from rag.answering.slots import fillers
+
+    sentence = "GAO, Oct 6 (Sahel Wire) - Six soldiers were killed near Tessako on Thursday."
+    claim = analyse(sentence, "en", SATURDAY)[0]
+    where = analyse_question("Where were the soldiers killed?")
+    assert [m.text for m in fillers(where, claim, "en")] == ["Tessako"]
+    filed_only = analyse("ROME, June 14 (Sahel Wire) - The engineer was freed.", "en")[0]
+    assert fillers(where, filed_only, "en") == []
