@@ -125,14 +125,19 @@ def test_how_many_selects_every_figure(assistant):
 
 def test_max_evidence_and_thresholds_come_from_the_settings(assistant):
     assert [e.text for e in _select(assistant, Q_TOLL, max_evidence=1)[0]] == [TOLL_84]
-    # coverage + similarity: 1.5, 1.3441
-    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.4)[0]] == [
+    # coverage + similarity: 1.5, 1.3441 (the bars without the named source's relief)
+    plain = {"named_source_relief": 0.0}
+    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.4, **plain)[0]] == [
         REBEL_MOVEMENT
     ]
-    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.3)[0]] == [
+    assert [e.text for e in _select(assistant, Q_TOLL, min_answerability=1.3, **plain)[0]] == [
         TOLL_84,
         REBEL_MOVEMENT,
     ]
+    # "the rebels said they had killed at least 84": the named source's own figure clears
+    # 1.4 with the relief (0.2)
+    relieved = _select(assistant, Q_TOLL, min_answerability=1.4, named_source_relief=0.2)[0]
+    assert TOLL_84 in [e.text for e in relieved]
     assert [e.text for e in _select(assistant, Q_TOLL, min_similarity=0.35)[0]] == [REBEL_MOVEMENT]
     selected, scored = _select(assistant, Q_TOLL, min_answerability=1.6)
     assert (selected, len(scored)) == ([], 15)
