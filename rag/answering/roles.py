@@ -92,3 +92,20 @@ def fits_role(role: str, claim: SentenceClaim, mention: Mention) -> bool:
         return True
     given = mention_roles(claim, mention)
     return not given or role in given
+
+
+ROLE_UNSTATED_FIT = 0.9
+"""The slot fit of a name given no role for a question asking one: a name given it fits better."""
+
+
+def role_fillers(
+    role: str, claim: SentenceClaim, mentions: list[Mention]
+) -> tuple[list[Mention], float]:
+    """The ``mentions`` that can fill a question asking for ``role``, and their slot fit.
+
+    1 when one of them has the role (or none is asked), :data:`ROLE_UNSTATED_FIT` when they
+    have no stated role; a name given another role is dropped.
+    """
+    kept = [m for m in mentions if fits_role(role, claim, m)]
+    stated = not role or any(role in mention_roles(claim, m) for m in kept)
+    return kept, 1.0 if stated else ROLE_UNSTATED_FIT

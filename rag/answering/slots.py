@@ -35,7 +35,7 @@ from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
 from rag.answering.lists import list_fit, place_names
 from rag.answering.reasons import states_reason
 from rag.answering.roles import asked_role as asked_role_of
-from rag.answering.roles import fits_role
+from rag.answering.roles import role_fillers
 from rag.answering.timing import dateline_end
 from rag.models import Chunk
 
@@ -256,9 +256,9 @@ def slot_fit(
     if qa.kind not in FACT_KINDS:
         return 0.5
     filled = fillers(qa, claim, language)
+    fit = 1.0
     if qa.kind == "actor":  # "the officer commanding the camp": its spokesman does not answer
-        role = asked_role_of(qa.question)
-        filled = [m for m in filled if fits_role(role, claim, m)]
+        filled, fit = role_fillers(asked_role_of(qa.question), claim, filled)
     if filled:
         if (
             qa.kind == "number"
@@ -272,7 +272,7 @@ def slot_fit(
         role = asked_role(qa) if qa.kind == "date" else ""
         if role and not any(has_role(d, claim, role) for d in claim.dates):
             return ROLE_MISMATCH_FIT  # "from which date": the date after "from" fits best
-        return 1.0
+        return fit
     return 0.5 if qa.kind == "number" and claim.figures and not strict else 0.0
 
 

@@ -56,10 +56,11 @@ def test_a_spokesman_does_not_answer_who_commands():
     assert slot_fit(spokesman, claim) == 1.0
 
 
-def test_a_name_without_a_stated_role_may_answer():
-    claim = analyse("Colonel Assimi Goïta inspected the camp on Monday.", "en")[0]
+def test_a_name_without_a_stated_role_may_answer_but_fits_less():
     qa = analyse_question("Who commanded the camp?")
-    assert slot_fit(qa, claim) == 1.0
+    unstated = analyse("Colonel Assimi Goïta inspected the camp on Monday.", "en")[0]
+    stated = analyse("The camp commander, Assimi Goïta, inspected it on Monday.", "en")[0]
+    assert 0.0 < slot_fit(qa, unstated) < slot_fit(qa, stated) == 1.0
 
 
 def test_list_questions_prefer_sentences_that_list():
