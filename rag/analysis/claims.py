@@ -74,5 +74,24 @@ def claim(doc: Doc, language: str, published: date | None, *, offset: int = 0) -
         figures=figures(doc, language, skip=date_tokens, offset=offset),
         dates=found_dates,
         negated=negated(doc, language),
+        listed=listed(doc),
         **entities,
+    )
+
+
+_NOMINAL = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+
+
+def listed(doc: Doc) -> int:
+    """The most items one coordination of nouns in ``doc`` lists (1 when it lists none).
+
+    "traders, herders and children" lists 3; "killing 24 people and wounding 30" (verbs) none.
+    """
+    return max(
+        (
+            1 + sum(c.pos_ in _NOMINAL for c in tok.conjuncts)
+            for tok in doc
+            if tok.pos_ in _NOMINAL and tok.dep_ != "conj"
+        ),
+        default=1,
     )

@@ -63,6 +63,9 @@ class SentenceClaim(BaseModel):
     people: list[Mention] = Field(default_factory=list)
     organisations: list[Mention] = Field(default_factory=list)
     negated: bool = Field(False, description="The main assertion is negated or denied.")
+    listed: int = Field(
+        1, description="Most nouns one coordination lists ('traders, herders and children': 3)."
+    )
 
 
 class QuestionAnalysis(BaseModel):

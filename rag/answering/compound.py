@@ -42,8 +42,8 @@ _TWO_SOURCES = re.compile(
 )
 # "What tolls did the government and the local authorities give?": each source's own figure
 _JOINT_SOURCES = re.compile(
-    r"\b(?P<aux>did|do|does|have|has|had)\s+(?P<a>[\w'’ -]+?)\s+and\s+(?P<b>[\w'’ -]+?)\s+"
-    r"(?P<verb>say|give|report|claim|put|announce|cite|count|record|estimate|state|provide|issue)\b",
+    r"\b(?:did|do|does|have|has|had)\s+(?P<a>[\w'’ -]+?)\s+and\s+(?P<b>[\w'’ -]+?)\s+"
+    r"(?:say|give|report|claim|put|announce|cite|count|record|estimate|state|provide|issue)\b",
     re.I,
 )
 # "How does the army's toll compare with the number JNIM claimed?": what each side says

@@ -9,12 +9,9 @@ or as many as the question asks for) fits a list question better than one that d
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-_COUNT_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six ": 6,
-}  # fmt: skip
+from rag.analysis.numbers import word_value
+
 _ASKED_COUNT = re.compile(
     r"\b(?:which|what|name|list|quel(?:le)?s|citez|nommez)\s+(?:the\s+|les\s+)?"
     r"(two|three|four|five|six|deux|trois|quatre|cinq|\d)\b",
@@ -36,27 +33,9 @@ def asked_count(question: str) -> int | None:
     m = _ASKED_COUNT.search(question)
     if m is None:
         return None
-    word = m.group(1).lower()
-    return int(word) if word.isdigit() else _COUNT_WORDS[word]
-
-
-_NOMINAL = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
-
-
-@lru_cache(maxsize=4096)
-def items_listed(text: str, language: str = "en") -> int:
-    """The most items one coordination of nouns in ``text`` lists (1 when it lists none).
-
-    spaCy's parse: "traders, herders and children" lists 3; "killing 24 people and wounding
-    30" (verbs) lists none.
-    """
-    from rag.analysis.pipelines import pipeline
-
-    best = 1
-    for tok in pipeline(language)(text):
-        if tok.pos_ in _NOMINAL and tok.dep_ != "conj":
-            best = max(best, 1 + sum(c.pos_ in _NOMINAL for c in tok.conjuncts))
-    return best
+    word = m.group(1)
+    value = word_value(word, "en") or word_value(word, "fr")
+    return int(value) if value else None
 
 
 _REGIONS = re.compile(
@@ -77,13 +56,15 @@ def place_names(text: str, mentions: list[str]) -> set[str]:
     return names
 
 
-def list_fit(question: str, text: str, places: set[str], language: str = "en") -> float:
-    """A list question's slot fit for a sentence naming ``places`` (see :func:`place_names`).
+def list_fit(question: str, listed: int, places: set[str]) -> float:
+    """A list question's slot fit for a sentence naming ``places`` and listing ``listed`` nouns.
+
+    ``listed`` is the sentence's longest coordination (``SentenceClaim.listed``).
 
     :data:`LISTING_FIT` when it lists as many items as asked (three when the question gives no
-    number): places for "which regions", a coordination otherwise; else 0.5.
+    number): places for "which regions", nouns otherwise; else 0.5.
     """
     wanted = asked_count(question)
     if _PLACES.search(question):
         return LISTING_FIT if len(places) >= (wanted or 2) else 0.5
-    return LISTING_FIT if items_listed(text, language) >= (wanted or 3) else 0.5
+    return LISTING_FIT if listed >= (wanted or 3) else 0.5

@@ -9,6 +9,7 @@ rank can command, speak or negotiate.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rag.analysis.models import Mention, SentenceClaim
 from rag.answering.counts import fold
@@ -56,6 +57,7 @@ def roles_in(text: str) -> list[str]:
     return [_role_of(m.group()) for m in _ROLE.finditer(fold(text))]
 
 
+@lru_cache(maxsize=256)
 def asked_role(question: str) -> str:
     """The role a who-question asks for: the first role named in its first eight words.
 
@@ -86,14 +88,6 @@ def mention_roles(claim: SentenceClaim, mention: Mention) -> set[str]:
     return set(roles_in(window))
 
 
-def fits_role(role: str, claim: SentenceClaim, mention: Mention) -> bool:
-    """``mention`` can fill a question asking for ``role``: it has that role, or none stated."""
-    if not role:
-        return True
-    given = mention_roles(claim, mention)
-    return not given or role in given
-
-
 ROLE_UNSTATED_FIT = 0.9
 """The slot fit of a name given no role for a question asking one: a name given it fits better."""
 
@@ -106,6 +100,9 @@ def role_fillers(
     1 when one of them has the role (or none is asked), :data:`ROLE_UNSTATED_FIT` when they
     have no stated role; a name given another role is dropped.
     """
-    kept = [m for m in mentions if fits_role(role, claim, m)]
-    stated = not role or any(role in mention_roles(claim, m) for m in kept)
+    if not role:
+        return mentions, 1.0
+    given = [(m, mention_roles(claim, m)) for m in mentions]
+    kept = [m for m, roles in given if not roles or role in roles]
+    stated = any(role in roles for _, roles in given)
     return kept, 1.0 if stated else ROLE_UNSTATED_FIT

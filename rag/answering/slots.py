@@ -17,6 +17,7 @@ import numpy as np
 
 from rag.analysis.gazetteer import place_scale
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
+from rag.answering import roles
 from rag.answering.counts import (
     DEATH,
     FATE,
@@ -34,8 +35,6 @@ from rag.answering.counts import (
 from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
 from rag.answering.lists import list_fit, place_names
 from rag.answering.reasons import states_reason
-from rag.answering.roles import asked_role as asked_role_of
-from rag.answering.roles import role_fillers
 from rag.answering.timing import dateline_end
 from rag.models import Chunk
 
@@ -252,13 +251,13 @@ def slot_fit(
     if qa.kind == "list":  # "what kinds of people": "traders, herders and children"
         tagged = [m.text for m in claim.places + _located(claim)]
         places = place_names(claim.text, tagged)
-        return list_fit(qa.question, claim.text, places, language or qa.language)
+        return list_fit(qa.question, claim.listed, places)
     if qa.kind not in FACT_KINDS:
         return 0.5
     filled = fillers(qa, claim, language)
     fit = 1.0
     if qa.kind == "actor":  # "the officer commanding the camp": its spokesman does not answer
-        filled, fit = role_fillers(asked_role_of(qa.question), claim, filled)
+        filled, fit = roles.role_fillers(roles.asked_role(qa.question), claim, filled)
     if filled:
         if (
             qa.kind == "number"

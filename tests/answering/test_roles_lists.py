@@ -4,7 +4,7 @@ import pytest
 
 from rag.analysis import Mention, analyse
 from rag.analysis.questions import analyse_question
-from rag.answering.lists import asked_count, items_listed, place_names
+from rag.answering.lists import asked_count, place_names
 from rag.answering.roles import asked_role, mention_roles
 from rag.answering.slots import slot_fit
 
@@ -76,8 +76,10 @@ def test_list_questions_prefer_sentences_that_list():
 
 
 def test_a_coordination_of_verbs_is_no_list():
-    assert items_listed("the convoy was carrying troops, fuel and ammunition") == 3
-    assert items_listed("A drone hit a market, killing 24 people and wounding 30.") < 3
+    (cargo,) = analyse("the convoy was carrying troops, fuel and ammunition", "en")
+    (strike,) = analyse("A drone hit a market, killing 24 people and wounding 30.", "en")
+    assert cargo.listed == 3
+    assert strike.listed < 3
 
 
 def test_which_three_regions_counts_the_named_places():
