@@ -58,9 +58,27 @@ def test_a_spokesman_does_not_answer_who_commands():
 
 def test_a_name_without_a_stated_role_may_answer_but_fits_less():
     qa = analyse_question("Who commanded the camp?")
-    unstated = analyse("Colonel Assimi Goïta inspected the camp on Monday.", "en")[0]
+    # the sentence says who commands, but not next to the name: the parse may not tie them
+    loose = analyse("The camp was commanded from 2022 on by Colonel Assimi Goïta.", "en")[0]
     stated = analyse("The camp commander, Assimi Goïta, inspected it on Monday.", "en")[0]
-    assert 0.0 < slot_fit(qa, unstated) < slot_fit(qa, stated) == 1.0
+    assert 0.0 < slot_fit(qa, loose) < slot_fit(qa, stated) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Who commanded the convoy?", "Colonel Assimi Goïta inspected the convoy on Monday."),
+        ("Who mediated the release?", "Lorenzo Bassi, who was freed last weekend, is 54."),
+        (
+            "Qui dirige la coalition ?",
+            "Awa Guindo a déclaré que la coalition maintenait ses chiffres.",
+        ),
+    ],
+)
+def test_a_sentence_that_never_names_the_asked_role_does_not_answer(question, sentence):
+    # a sentence that nowhere says who commands (heads, mediates) cannot tell who does
+    claim = analyse(sentence, analyse_question(question).language)[0]
+    assert slot_fit(analyse_question(question), claim) == 0.0
 
 
 def test_list_questions_prefer_sentences_that_list():
