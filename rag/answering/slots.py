@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.analysis.gazetteer import place_scale
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
-from rag.answering import roles
+from rag.answering import place_roles, roles
 from rag.answering.counts import (
     DEATH,
     FATE,
@@ -258,6 +258,8 @@ def slot_fit(
     fit = 1.0
     if qa.kind == "actor":  # "the officer commanding the camp": its spokesman does not answer
         filled, fit = roles.role_fillers(roles.asked_role(qa.question), claim, filled)
+    if qa.kind == "place":  # "which town is he from": where he landed is no answer
+        filled, fit = place_roles.place_fillers(qa.question, claim, filled)
     if filled:
         if (
             qa.kind == "number"

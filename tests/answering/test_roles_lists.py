@@ -4,6 +4,7 @@ import pytest
 
 from rag.analysis import Mention, analyse
 from rag.analysis.questions import analyse_question
+from rag.answering import place_roles
 from rag.answering.lists import asked_count, place_names
 from rag.answering.roles import asked_role, mention_roles
 from rag.answering.slots import slot_fit
@@ -112,3 +113,43 @@ def test_which_three_regions_counts_the_named_places():
     assert place_names(three.text, []) >= {"Ménaka", "Timbuktu", "Mopti"}
     assert slot_fit(qa, three) == 1.0
     assert slot_fit(qa, one) == 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "role"),
+    [
+        ("Which Italian town is Lorenzo Bassi from?", "origin"),
+        ("Where was the engineer born?", "origin"),
+        ("D'où vient le convoi ?", "origin"),
+        ("What town was the convoy trying to reach?", "destination"),
+        ("Vers quelle ville les habitants ont-ils fui ?", "destination"),
+        ("Where were the wounded taken for treatment?", "destination"),
+        ("Near which town was the engineer abducted?", ""),
+        ("In which region of Mali is Kassoro?", ""),
+    ],
+)
+def test_asked_place_role(question, role):
+    assert place_roles.asked_role(question) == role
+
+
+def test_where_someone_landed_is_not_where_they_are_from():
+    qa = analyse_question("Which Italian town is Lorenzo Bassi from?")
+    landed = analyse("Lorenzo Bassi landed at Rome's Ciampino airport on Saturday.", "en")[0]
+    native = analyse("Lorenzo Bassi, a 54-year-old engineer from Brescia, was freed.", "en")[0]
+    assert slot_fit(qa, landed) == 0.0
+    assert slot_fit(qa, native) == 1.0
+
+
+def test_a_destination_question_prefers_the_place_gone_to():
+    qa = analyse_question("What town was the convoy trying to reach?")
+    near = analyse("The convoy was attacked near Tessako on Thursday.", "en")[0]
+    towards = analyse("The convoy later continued its route towards Bourem.", "en")[0]
+    assert 0.0 < slot_fit(qa, near) < slot_fit(qa, towards) == 1.0
+    fled = analyse("Les habitants ont fui pour se réfugier à Ménaka.", "fr")[0]
+    assert slot_fit(analyse_question("Vers quelle ville les habitants ont-ils fui ?"), fled) == 1.0
+
+
+def test_an_english_article_is_no_french_preposition():
+    qa = analyse_question("What town was the convoy trying to reach?")
+    claim = analyse("Gunmen attacked a convoy near Tessako on Thursday.", "en")[0]
+    assert slot_fit(qa, claim) == place_roles.ROLE_MISMATCH_FIT  # "a convoy near": no "à"
