@@ -18,9 +18,12 @@ from rag.answering.counts import fold
 Role = Literal["origin", "destination", ""]
 
 _ASKED: dict[Role, re.Pattern[str]] = {
+    # someone's origin: "which town is he from", not "where does the term come from"
     "origin": re.compile(
-        r"\bfrom\s*\??\s*$|\b(?:native|hometown|birthplace|born|hails?)\b|"
-        r"\bd'ou\b|\boriginaires?\b|\bnati(?:f|ve)s?\b|\bou\s+(?:est|etait)\s+(?:\w+\s+)?nee?\b"
+        r"\b(?:is|was|are|were)\s+(?:\w+\s+){1,4}from\s*\??\s*$|"
+        r"\b(?:native|hometown|birthplace|born|hails?)\b|"
+        r"\bd'ou (?:est|etait|sont|etaient)\b|\boriginaires?\b|\bnati(?:f|ve)s?\b|"
+        r"\bou\s+(?:est|etait)\s+(?:\w+\s+)?nee?\b"
     ),
     "destination": re.compile(
         r"\b(?:reach|heading|headed|bound for|destined|destination|moved to|fled to|flee to|"

@@ -120,7 +120,8 @@ def test_which_three_regions_counts_the_named_places():
     [
         ("Which Italian town is Lorenzo Bassi from?", "origin"),
         ("Where was the engineer born?", "origin"),
-        ("D'où vient le convoi ?", "origin"),
+        ("D'où est originaire l'ingénieur ?", "origin"),
+        ("Where does the term cherry picker come from?", ""),  # a word's origin is no place
         ("What town was the convoy trying to reach?", "destination"),
         ("Vers quelle ville les habitants ont-ils fui ?", "destination"),
         ("Where were the wounded taken for treatment?", "destination"),
