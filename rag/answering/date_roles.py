@@ -36,10 +36,11 @@ _BEFORE = {
 _WINDOW = 25  # characters before a date that can hold its preposition
 
 ROLE_MISMATCH_FIT = 0.75
-"""The slot fit of a sentence whose dates lack the asked role ("from which date")."""
+"""The slot fit of a sentence whose dates (or places: :mod:`rag.answering.place_roles`) lack the
+asked role ("from which date", "what town was it trying to reach")."""
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Lower case, no accents, straight apostrophes: what the patterns above read."""
     return fold(text).replace("’", "'")
 
@@ -57,7 +58,7 @@ def asked_role(qa: QuestionAnalysis) -> Role:
 @lru_cache(maxsize=256)
 def _role_of(question: str) -> Role:
     """Cached: evidence selection asks it of every candidate sentence."""
-    text = _plain(question)
+    text = plain(question)
     for role in ("start", "end"):
         if _ASKED[role].search(text):
             return role
@@ -69,5 +70,5 @@ def has_role(d: DateMention, claim: SentenceClaim, role: Role) -> bool:
     if not role:
         return False
     end = d.start - claim.start
-    before = _plain(claim.text[max(0, end - _WINDOW) : end])
+    before = plain(claim.text[max(0, end - _WINDOW) : end])
     return bool(_BEFORE[role].search(before))

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from rag.analysis.models import Mention, SentenceClaim
-from rag.answering.counts import fold
+from rag.answering.date_roles import ROLE_MISMATCH_FIT, plain
 
 Role = Literal["origin", "destination", ""]
 
@@ -44,18 +44,11 @@ _BEFORE: dict[Role, re.Pattern[str]] = {  # read in lower case with accents: "à
 }
 _WINDOW = 45  # characters before a place that can hold its preposition
 
-ROLE_MISMATCH_FIT = 0.75
-"""The slot fit of a sentence whose places lack the asked destination role."""
-
-
-def _plain(text: str) -> str:
-    return fold(text).replace("’", "'")
-
 
 @lru_cache(maxsize=256)
 def asked_role(question: str) -> Role:
     """'origin' for "where is X from", 'destination' for "what town was it trying to reach"."""
-    text = _plain(question)
+    text = plain(question)
     for role in ("origin", "destination"):
         if _ASKED[role].search(text):
             return role
