@@ -11,7 +11,7 @@ from rag.analysis.dates import dates
 from rag.analysis.models import Mention, SentenceClaim
 from rag.analysis.numbers import figures
 from rag.analysis.pipelines import language_of, pipeline
-from rag.analysis.speakers import negated, speaker
+from rag.analysis.speakers import negated, speaker, tail_speaker
 from rag.text import split_sentences
 
 # spaCy entity labels (OntoNotes for English, WikiNER for French) -> SentenceClaim field.
@@ -70,7 +70,8 @@ def claim(doc: Doc, language: str, published: date | None, *, offset: int = 0) -
         start=offset,
         end=offset + len(doc.text),
         text=doc.text,
-        speaker=speaker(doc, language, offset=offset),
+        speaker=speaker(doc, language, offset=offset)
+        or tail_speaker(doc.text, language, offset=offset),
         figures=figures(doc, language, skip=date_tokens, offset=offset),
         dates=found_dates,
         negated=negated(doc, language),

@@ -126,9 +126,24 @@ def _is_number(tok: Token, language: str) -> bool:
         return parse_digits(tok.text, language) is not None
     if language == "en" and tok.tag_ == "NNS" and (word_value(tok.lemma_, language) or 0) >= 100:
         return True  # "hundreds", "thousands" (vague, see figures)
+    if "-" in tok.text.strip("-") and word_value(tok.text, language) is not None:
+        return True  # "vingt-trois", which the small French model tags as a noun
     if tok.pos_ == "DET" or not (tok.like_num or tok.pos_ == "NUM"):
         return False  # "un soldat": an article, not a count
     return word_value(tok.text, language) is not None
+
+
+_TENS_AND_ONE = frozenset("vingt trente quarante cinquante soixante".split())
+
+
+def _and_one(doc: Doc, j: int, language: str) -> bool:
+    """Tokens j, j+1 are "et un(e)" after a tens word: "vingt et un" (21), not "et un soldat"."""
+    return (
+        language == "fr"
+        and doc[j].lower_ == "et"
+        and doc[j + 1].lower_ in {"un", "une"}
+        and doc[j - 1].lower_ in _TENS_AND_ONE
+    )
 
 
 def _runs(doc: Doc, language: str, skip: set[int]) -> Iterable[tuple[int, int]]:
@@ -157,7 +172,7 @@ def _runs(doc: Doc, language: str, skip: set[int]) -> Iterable[tuple[int, int]]:
                 and j + 1 < n
                 and not doc[j + 1].text[0].isdigit()
                 and not prev.text[0].isdigit()
-                and _is_number(doc[j + 1], language)
+                and (_is_number(doc[j + 1], language) or _and_one(doc, j, language))
             ):
                 j += 2  # "quarante-sept", "vingt et un"
             else:

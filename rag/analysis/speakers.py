@@ -6,6 +6,9 @@ déclaré le porte-parole") or the object of "according to", "selon", "d'après"
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
 from spacy.tokens import Doc, Token
 
 from rag.analysis.models import Speaker
@@ -159,3 +162,122 @@ def negated(doc: Doc, language: str) -> bool:
             and c.pos_ in {"VERB", "AUX"}
         )
     return False
+
+
+# Reporting verbs a speech tag uses beside those of REPORTING ("« … », témoigne un habitant").
+_TAG_ONLY = {
+    "en": ("add", "recall", "complain", "recount", "reply"),
+    "fr": (
+        "réagir témoigner raconter déplorer analyser confier observer poursuivre insister "
+        "rappeler noter relever regretter commenter constater résumer conclure répondre "
+        "juger s'inquiéter s'indigner"
+    ).split(),
+}
+# French verbs that, after a bare comma, as often take an object as name a speaker ("…,
+# dénonce les exactions"): a tag only right after a quote.
+_OBJECT_TAKING = frozenset(
+    """accuser dénoncer revendiquer publier communiquer avancer rejeter réfuter contester nier
+    démentir annoncer révéler avertir prévenir admettre reconnaître signaler""".split()
+)
+_IRREGULAR = {
+    "say": ("said", "says"),
+    "tell": ("told", "tells"),
+    "write": ("wrote", "writes"),
+    "dire": ("dit", "disent"),
+    "écrire": ("écrit", "écrivent"),
+    "reconnaître": ("reconnaît", "reconnu", "reconnaissent"),
+    "admettre": ("admet", "admis", "admettent"),
+    "avertir": ("avertit", "averti"),
+    "prévenir": ("prévient", "prévenu"),
+    "démentir": ("dément", "démenti"),
+    "poursuivre": ("poursuit", "poursuivi"),
+    "conclure": ("conclut", "conclu"),
+    "répondre": ("répond", "répondu"),
+    "réagir": ("réagit", "réagi"),
+    "rappeler": ("rappelle", "rappelé"),
+}
+
+
+def _forms(lemma: str, language: str) -> tuple[str, ...]:
+    """Finite forms of a reporting verb: "indique", "indiqué" (in "a indiqué"); "said", "adds"."""
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    if language == "fr":
+        lemma = lemma.removeprefix("s'")
+        stem = lemma[:-2]
+        return (stem + "e", stem + "ent", stem + "é") if lemma.endswith("er") else ()
+    if lemma.endswith("e"):
+        return (lemma + "d", lemma + "s")
+    return ((lemma[:-1] + "ied") if lemma.endswith("y") else (lemma + "ed"), lemma + "s")
+
+
+@cache
+def _lemmas(language: str) -> dict[str, str]:
+    """Each form -> its lemma, for the reporting and speech-tag verbs of ``language``."""
+    lemmas = set(REPORTING[language]) | set(_TAG_ONLY[language])
+    return {f: lemma for lemma in sorted(lemmas) for f in _forms(lemma, language)}
+
+
+@cache
+def _speech_tag(language: str, quoted: bool) -> re.Pattern[str]:
+    """A speech tag: "« … », indique le texte" (``quoted``), "…, ajoute l'état-major"."""
+    forms = sorted(
+        (f for f, lemma in _lemmas(language).items() if quoted or lemma not in _OBJECT_TAKING),
+        key=len,
+        reverse=True,
+    )
+    verb = "|".join(map(re.escape, forms))
+    if language == "fr":
+        aux = r"(?:(?:a|ont|avait|avaient|aurait)\s+)?"
+        inverted = r"(?:-t-(?P<pron>il|elle)|-(?P<pron2>il|elle|ils|elles)\b)?"
+        stop = r"qui|que|qu['’]|dont|lors|en|à|au|aux|sur|depuis|avant|après|pour|selon|dans"
+        det = r"l['’]|(?:le|la|les|un|une|des|ce|cet|cette|ces|son|sa|ses|leur|leurs)\b"
+    else:
+        aux, inverted = "", r"(?P<pron>)(?P<pron2>)"
+        stop = r"who|which|that|on|in|at|to|from|after|before|during|by|as|for|while|when"
+        det = r"(?:the|a|an|this|its|his|her|their)\b"
+    before = r"[»”\"]\s*,?" if quoted else r","
+    return re.compile(
+        rf"{before}\s*{aux}(?P<verb>{verb}){inverted}"
+        rf"(?:\s+(?P<who>(?:{det}|[A-ZÉÈ])[^,.;:!?«»\"”]*?))?"
+        rf"(?:,\s+(?P<name>(?:[A-ZÉÈ][\w'’-]+\s?){{1,4}}))?"
+        rf"(?=\s*[,.;:!?]|\s*$|\s+(?:{stop})\b)"
+    )
+
+
+def tail_speaker(text: str, language: str, *, offset: int = 0) -> Speaker | None:
+    """The speaker a speech tag names after what is said, for a sentence the parse gave none.
+
+    French puts the speaker after the verb ("« … », a déclaré le directeur de la compagnie,
+    Hamidou Kansaye"; "…, ajoute l'état-major"), which the small French parse often reads as an
+    object, or misses when it does not lemmatise the verb; English does after a quote ("…,"
+    added a trader). The verb is one of REPORTING's or a speech-tag verb ("témoigner"). English
+    needs the quote; so do French verbs that commonly take an object ("dénoncer").
+    """
+    lang = "fr" if language == "fr" else "en"
+    found = [
+        m
+        for quoted in ((True, False) if lang == "fr" else (True,))
+        for m in _speech_tag(lang, quoted).finditer(text)
+    ]
+    if not found:
+        return None
+    tag = max(found, key=lambda m: m.start())  # the last: "« … », a-t-il dit. « … », ajoute X"
+    who, name = tag.group("who"), tag.group("name")
+    pron = "pron" if tag.group("pron") else "pron2" if tag.group("pron2") else ""
+    if who:
+        lo, hi = tag.start("who"), tag.end("who")
+        if name and not text[tag.end("name") :].strip(' .;!?»”"'):
+            hi = tag.end("name")  # "le directeur de la compagnie, Hamidou Kansaye."
+    elif pron:
+        lo, hi = tag.start(pron), tag.end(pron)
+    else:
+        return None
+    span = text[lo:hi].rstrip()
+    return Speaker(
+        text=span,
+        start=offset + lo,
+        end=offset + lo + len(span),
+        cue=_lemmas(lang).get(tag.group("verb"), tag.group("verb").lower()),
+        pronoun=not who,
+    )

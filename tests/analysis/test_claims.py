@@ -119,6 +119,68 @@ def test_french_selon_words_and_jeudi():
     assert [(d.text, d.iso, d.relative) for d in c.dates] == [("jeudi", "2024-08-01", True)]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "who", "cue"),
+    [
+        (
+            "« Le marché était notre vie », raconte Ahmed ag Mossa, commerçant.",
+            "fr",
+            "Ahmed ag Mossa",
+            "raconter",
+        ),
+        (
+            "« Nous ne pouvons plus exposer nos employés », a déclaré le directeur de la "
+            "compagnie, Hamidou Kansaye.",
+            "fr",
+            "le directeur de la compagnie, Hamidou Kansaye",
+            "déclarer",
+        ),
+        (
+            "Les blessés ont été pris en charge, ajoute l'état-major, sans plus de détails.",
+            "fr",
+            "l'état-major",
+            "ajouter",
+        ),
+        (
+            "« Un camion coûte cher », a réagi un responsable syndical à Gao.",
+            "fr",
+            "un responsable syndical",
+            "réagir",
+        ),
+        ("« Elles ne sont pas protégées », analyse-t-il.", "fr", "il", "analyser"),
+        ('"We have nothing left," added a trader who fled the town.', "en", "a trader", "add"),
+    ],
+)
+def test_a_speech_tag_after_the_quote_names_the_speaker(text, language, who, cue):
+    c = one(text, language)
+    assert c.speaker is not None
+    assert (c.speaker.text, c.speaker.cue) == (who, cue)
+    assert text[c.speaker.start : c.speaker.end] == who
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le JNIM a incendié des camions, dénonce les exactions de l'armée.", "fr"),
+        ("Prices rose, added the official.", "en"),  # English inverts after a quote only
+        ("Le convoi est arrivé à Bourem dimanche après plusieurs jours de route.", "fr"),
+    ],
+)
+def test_a_verb_after_a_comma_is_no_speech_tag_without_a_quote_or_a_tag_verb(text, language):
+    assert one(text, language).speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("L'armée affirme que vingt-trois terroristes ont été neutralisés.", [23.0]),
+        ("Vingt et un soldats et trente et une femmes, et un enfant.", [21.0, 31.0]),
+    ],
+)
+def test_french_compound_number_words(text, values):
+    assert [f.value for f in one(text, "fr").figures] == values
+
+
 def test_french_number_formats_and_approximations():
     c = one(
         "Près de 2,5 millions de personnes ont fui, dont 1 200 déplacés et une centaine de civils.",
