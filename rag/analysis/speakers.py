@@ -37,6 +37,9 @@ FIGURE_NOUNS = frozenset(
 # Reporting verbs whose assertion is a denial: "Wagner denied the losses" is negated.
 DENIAL = frozenset("deny reject dismiss refute démentir nier réfuter rejeter contester".split())
 _SUBJECTS = {"nsubj", "nsubj:pass", "nsubjpass", "expl:subj"}
+# Who reports is a verb's active subject ("the toll was confirmed", "le coût est estimé à":
+# not), or the small French parse's impersonal subject, which it gives "Il dénonce"
+_ASSERTERS = {"nsubj", "expl:subj"}
 _CLAUSE = {"ROOT", "parataxis", "ccomp", "conj", "xcomp"}
 _NEGATORS = frozenset("not n't never no pas jamais plus aucun aucune rien guère".split())
 
@@ -64,7 +67,19 @@ def _phrase(head: Token, exclude: set[int]) -> tuple[int, int]:
         lo -= 1  # a hyphen inside a word ("Tuareg-led") is part of the phrase
     while hi + 1 in inside and not doc[hi + 1].is_punct and doc[hi + 1].pos_ != "NUM":
         hi += 1
+    # a word the parse cut at its hyphen ("l'état-major" as "état", "-", "major") is whole
+    while lo >= 2 and _joined(doc, lo - 1):
+        lo -= 2
+        while lo and doc[lo - 1].dep_ == "det" and doc[lo - 1].head.i == lo:
+            lo -= 1  # "L'" of "L'état-major"
+    while hi + 2 < len(doc) and _joined(doc, hi + 1):
+        hi += 2
     return lo, hi + 1
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """Token ``i`` is a hyphen written between two words without spaces ("état-major")."""
+    return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
 
 
 def _prepositional(doc: Doc) -> list[tuple[int, Token, Token]]:
@@ -98,9 +113,10 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
             # the subject nearest the verb: a question's parse can give "How many fighters
             # did the rebels say" two, and the rebels are the ones saying
             subjects = sorted(
-                (c for c in tok.children if c.dep_ in _SUBJECTS), key=lambda c: abs(tok.i - c.i)
+                (c for c in tok.children if c.dep_ in _ASSERTERS), key=lambda c: abs(tok.i - c.i)
             )
-            if subjects and depth <= 1:
+            passive = _passive(tok)
+            if subjects and depth <= 1 and not passive:
                 candidates.append((depth, tok.i, tok, subjects[0], tok.lemma_.lower(), set()))
     for depth, cue, noun in _prepositional(doc):
         lemma = "according to" if cue.lower_ == "according" else cue.lower_.replace("’", "'")
@@ -114,13 +130,27 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
     _, _, _cue, subject, lemma, exclude = min(candidates, key=lambda c: (c[0], c[1]))
     lo, hi = _phrase(subject, exclude | {_cue.i})
     span = doc[lo:hi]
+    cut = 1 if span.text.startswith("-") else 0  # "a-t-il déclaré": the parse's "-il"
     return Speaker(
-        text=span.text,
-        start=offset + span.start_char,
+        text=span.text[cut:],
+        start=offset + span.start_char + cut,
         end=offset + span.end_char,
         cue=lemma,
         pronoun=len(span) == 1 and span[0].pos_ == "PRON",
     )
+
+
+def _passive(verb: Token) -> bool:
+    """``verb`` is passive: its subject is reported on, not reporting ("le coût est estimé").
+
+    The small French parse labels "est" of "est estimé" a tense auxiliary; a reporting verb
+    takes "être" only in the passive or reflexively ("s'est dit").
+    """
+    aux = [c for c in verb.children if c.dep_.startswith("aux")]
+    if any(c.dep_ in {"aux:pass", "auxpass"} for c in aux):
+        return True
+    reflexive = any(c.lower_ in {"se", "s'", "s’"} for c in verb.children)
+    return not reflexive and any(c.lemma_ == "être" and c.pos_ == "AUX" for c in aux)
 
 
 def _gives_figure(verb: Token) -> bool:
@@ -228,8 +258,8 @@ def _speech_tag(language: str, quoted: bool) -> re.Pattern[str]:
     )
     verb = "|".join(map(re.escape, forms))
     if language == "fr":
-        aux = r"(?:(?:a|ont|avait|avaient|aurait)\s+)?"
         inverted = r"(?:-t-(?P<pron>il|elle)|-(?P<pron2>il|elle|ils|elles)\b)?"
+        aux = rf"(?:(?:a|ont|avait|avaient|aurait){inverted.replace('pron', 'aux_pron')}\s+)?"
         stop = r"qui|que|qu['’]|dont|lors|en|à|au|aux|sur|depuis|avant|après|pour|selon|dans"
         det = r"l['’]|(?:le|la|les|un|une|des|ce|cet|cette|ces|son|sa|ses|leur|leurs)\b"
     else:
@@ -264,7 +294,8 @@ def tail_speaker(text: str, language: str, *, offset: int = 0) -> Speaker | None
         return None
     tag = max(found, key=lambda m: m.start())  # the last: "« … », a-t-il dit. « … », ajoute X"
     who, name = tag.group("who"), tag.group("name")
-    pron = "pron" if tag.group("pron") else "pron2" if tag.group("pron2") else ""
+    prons = ("pron", "pron2", "aux_pron", "aux_pron2") if lang == "fr" else ("pron", "pron2")
+    pron = next((p for p in prons if tag.group(p)), "")
     if who:
         lo, hi = tag.start("who"), tag.end("who")
         if name and not text[tag.end("name") :].strip(' .;!?»”"'):

@@ -171,6 +171,25 @@ def test_a_verb_after_a_comma_is_no_speech_tag_without_a_quote_or_a_tag_verb(tex
 
 
 @pytest.mark.parametrize(
+    ("text", "language", "who"),
+    [
+        ("Le corps électoral est estimé à environ 8,4 millions d'électeurs.", "fr", None),
+        (
+            "Selon le communiqué, le coût est estimé à 32 milliards de francs CFA.",
+            "fr",
+            "le communiqué",
+        ),
+        ("L'état-major affirme que deux véhicules ont été détruits.", "fr", "L'état-major"),
+        ("« Les orpailleurs ne paieront rien », a-t-il déclaré.", "fr", "il"),
+        ("The toll was confirmed on Monday.", "en", None),
+    ],
+)
+def test_a_passive_subject_does_not_report_and_hyphenated_speakers_stay_whole(text, language, who):
+    c = one(text, language)
+    assert (c.speaker.text if c.speaker else None) == who
+
+
+@pytest.mark.parametrize(
     ("text", "values"),
     [
         ("L'armée affirme que vingt-trois terroristes ont été neutralisés.", [23.0]),
