@@ -47,3 +47,20 @@ def test_long_sentences_close_a_chunk_early():
     )
     assert all(len(c.text) <= 200 for c in chunks)
     assert sum(len(c.sentences) for c in chunks) == 10
+
+
+def test_a_very_long_line_is_split_in_pieces_quickly_and_exactly():
+    """pysbd is quadratic in a line's length: a 520,000-character line once took minutes."""
+    from rag.text import PIECE, split_sentences
+
+    blob = "Gao est une ville du Mali " * 20_000  # scraped text without a full stop
+    spans = split_sentences(blob, offset=7)
+    assert len(spans) > 200
+    assert max(e - s for s, e in spans) <= PIECE
+    assert [blob[s - 7 : e - 7] for s, e in spans] == [
+        blob[s - 7 : e - 7].strip() for s, e in spans
+    ]
+    prose = "The army said 12 soldiers were killed near Gao on Sunday. " * 300
+    texts = [prose[s:e] for s, e in split_sentences(prose)]
+    # cut only where a sentence ends: every sentence is whole
+    assert texts == ["The army said 12 soldiers were killed near Gao on Sunday."] * 300
