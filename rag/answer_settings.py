@@ -220,6 +220,13 @@ class AnswerSettings(BaseModel):
         "the question clause by clause (its best clause counts): one embedding of a long "
         "multi-clause sentence dilutes the part that answers.",
     )
+    max_question_chars: int = Field(
+        2000,
+        ge=10,
+        le=1_000_000,
+        description="A longer question is refused with an error before any search (a 100,000-"
+        "character paste took 94 s to answer): ask about one thing at a time.",
+    )
     refusal_evidence: int = Field(
         5,
         ge=0,

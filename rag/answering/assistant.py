@@ -140,7 +140,8 @@ class Assistant:
             The verified :class:`~rag.models.Answer` (see :func:`rag.ask`).
 
         Raises:
-            ValueError: the question is empty, or ``filters`` or ``as_of`` is not valid.
+            ValueError: the question is empty or too long (``max_question_chars``), or
+                ``filters`` or ``as_of`` is not valid.
             LLMError: the chat model cannot be created (a model that fails mid-answer does
                 not raise: the answer falls back to quotes and says so in ``notes``).
             ModelNotFoundError: the GGUF model file is missing.
@@ -171,6 +172,12 @@ class Assistant:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
+        longest = self.settings.answer.max_question_chars
+        if len(question) > longest:
+            raise ValueError(
+                f"the question is {len(question):,} characters long, over the {longest:,} "
+                "allowed: ask a shorter question (or raise RAG_ANSWER__MAX_QUESTION_CHARS)"
+            )
         day = as_of_date(as_of)
         cfg = self.settings.answer
         standalone = condense(question, history)

@@ -124,6 +124,13 @@ def test_empty_question_is_an_error(indexed, fake_embedder):
         a.ask("   ")
 
 
+def test_an_over_long_question_is_an_error_that_says_the_limit(indexed, fake_embedder):
+    a, _ = _assistant(indexed, fake_embedder)
+    pasted = "Who attacked Gao and how many died? " * 100  # 3,600 characters
+    with pytest.raises(ValueError, match=r"3,599 characters long, over the 2,000 allowed"):
+        a.ask(pasted)
+
+
 def test_as_of_before_every_article_refuses_and_says_when_the_corpus_starts(indexed, fake_embedder):
     a, _ = _assistant(indexed, fake_embedder)
     ans = a.ask(Q_TOLL, as_of="2024-07-20")  # the seed article is from 1 August 2024
