@@ -209,7 +209,7 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
         ):
             target = doc[j]  # "1 200 déplacés": a participle used as a noun
     if target is None:
-        target = _subject_counted(doc[j - 1])
+        target = _subject_counted(doc[j - 1]) or _tally_after(doc, j)
     if target is None:
         return "", "", 0, 0
     if target.text in {"%", "percent"} or target.lemma_ == "pourcent":
@@ -247,6 +247,25 @@ def _subject_counted(tok: Token) -> Token | None:
         if child.dep_ == "prep" and child.lower_ == "of":  # English: number -> of -> soldiers
             return next((g for g in child.children if g.dep_ == "pobj"), None)
         if child.dep_ == "nmod" and child.pos_ == "NOUN":  # French: nombre -> (de) soldats
+            return child
+    return None
+
+
+def _tally_after(doc: Doc, j: int) -> Token | None:
+    """What a bare figure counts when a tally of it follows it.
+
+    "a porté à onze le nombre de militaires tués", "raised to 11 the number of soldiers
+    killed": the soldiers.
+    """
+    k = j
+    while k < len(doc) and k < j + 3 and doc[k].pos_ == "DET":
+        k += 1
+    if k >= len(doc) or doc[k].lemma_.lower() not in _TALLIES:
+        return None
+    for child in doc[k].children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+        if child.dep_ == "nmod" and child.pos_ == "NOUN":
             return child
     return None
 

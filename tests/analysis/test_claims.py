@@ -200,6 +200,21 @@ def test_french_compound_number_words(text, values):
     assert [f.value for f in one(text, "fr").figures] == values
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "counts"),
+    [
+        (
+            "L'état-major a porté à onze le nombre de militaires tués dans l'embuscade.",
+            "fr",
+            "militaires",
+        ),
+        ("The army raised to 11 the number of soldiers killed in the ambush.", "en", "soldiers"),
+    ],
+)
+def test_a_figure_counts_the_tally_that_follows_it(text, language, counts):
+    assert [f.counts for f in one(text, language).figures] == [counts]
+
+
 def test_french_number_formats_and_approximations():
     c = one(
         "Près de 2,5 millions de personnes ont fui, dont 1 200 déplacés et une centaine de civils.",
