@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.analysis.timeframe import TimeFrame
+from rag.answering import place_roles, roles
 from rag.answering.injection import addresses_assistant
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import FACT_KINDS, sentence_claims, slot_fit, source_fit
@@ -227,12 +228,21 @@ def select_evidence(
         fits = bool(qa.source) and e.signals["source_fit"] == 1.0 == e.signals["type_fit"]
         return settings.named_source_relief if fits and qtype in FACT_KINDS else 0.0
 
+    # a slot the question narrows: a counted noun ("how many soldiers"), a role ("who heads
+    # the union"), a place's role ("where were they taken")
+    narrowed = (
+        (qtype == "number" and bool(qa.counted))
+        or (qtype == "actor" and bool(roles.asked_role(question)))
+        or (qtype == "place" and bool(place_roles.asked_role(question)))
+    )
+
     def relief(e: Evidence) -> float:
-        # a figure in the other language counting what the question counts ("soldats" for
-        # "how many soldiers") needs less of the multilingual model's cosine
-        counted = qtype == "number" and bool(qa.counted) and e.signals["type_fit"] == 1.0
+        # a sentence in the other language that fills such a slot ("150 soldats" for "how
+        # many soldiers", "Oumar Touré, président de l'Union" for "who heads the union")
+        # needs less of the multilingual model's cosine
+        filled = narrowed and e.signals["type_fit"] == 1.0
         cross = bool(e.language) and e.language != asked
-        return (settings.cross_language_counted_relief if counted and cross else 0.0) + said(e)
+        return (settings.cross_language_counted_relief if filled and cross else 0.0) + said(e)
 
     passing = [
         e
