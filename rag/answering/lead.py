@@ -154,6 +154,9 @@ _VAGUE_BEFORE = re.compile(
 def figure_text(f: Figure, lang: str, before: str = "") -> str:
     """A figure as written: "at least 21 soldiers", "une quarantaine de camions" (no "about").
 
+    A whole number written in words is given in digits ("seize militaires": "16 militaires"):
+    the quote that follows keeps the words.
+
     ``before``: the sentence up to the figure, whose vague word is kept ("several hundred").
     """
     vague = _VAGUE_BEFORE.search(before) if f.hedge == "vague" else None
@@ -163,6 +166,8 @@ def figure_text(f: Figure, lang: str, before: str = "") -> str:
     approximate = len(words) > 1 and words[0].lower() in {"a", "an", "un", "une"}
     hedge = "" if approximate and f.hedge == "about" else HEDGES[lang].get(f.hedge, "")
     text = f.text[:1].lower() + f.text[1:] if approximate else f.text
+    if not approximate and _in_words(f):  # "seize militaires": 16, whatever the reader's language
+        text = f"{int(f.value or 0):,}".replace(",", "\u202f" if lang == "fr" else ",")
     counted = ""
     scale = words[-1].lower() if words else ""
     if f.value is None and f.counts and scale in _SCALE_OF:  # "thousands of people"
@@ -176,6 +181,13 @@ def figure_text(f: Figure, lang: str, before: str = "") -> str:
         )
         counted = f"{of} {f.counts}"
     return f"{hedge} {text}{counted}".strip()
+
+
+def _in_words(f: Figure) -> bool:
+    """The figure is a whole number written in words only ("seize", "forty-seven")."""
+    return (
+        f.value is not None and f.value == int(f.value) and not any(ch.isdigit() for ch in f.text)
+    )
 
 
 def _figures(

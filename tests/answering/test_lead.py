@@ -104,6 +104,17 @@ def test_a_figure_is_written_in_its_sources_language_never_half_in_each():
     assert text == "Une quarantaine de camions, selon des sources locales"
 
 
+def test_a_number_written_in_words_is_given_in_digits():
+    dead = claim(
+        "Selon la mairie, quarante-sept soldats sont morts.",
+        speaker=Speaker(text="la mairie", start=6, end=15, cue="selon"),
+        figures=[fig("quarante-sept", 47, "soldats", "soldat")],
+    )
+    qa = q("number", "How many soldiers died?", counted="soldiers", counted_lemma="soldier")
+    text, _ = lead(qa, [ev(dead, "fr")])
+    assert text == "47 soldats, selon la mairie"
+
+
 def test_the_dead_answer_how_many_people_were_killed_in_either_language():
     dead = claim(
         "Le bilan s'est alourdi à treize morts, selon la mairie.",
