@@ -55,7 +55,12 @@ def decode(data: bytes) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError("binary file, not text: convert it to .txt, .md, .html, .pdf or .docx")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:  # a UTF-16 mark, then bytes that are not UTF-16
+            raise LoadError(
+                "starts like UTF-16 text but is not (binary?): re-save it as UTF-8 text"
+            ) from e
     for enc in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(enc)

@@ -54,6 +54,7 @@ def test_html_is_extracted_with_trafilatura(tmp_path):
     ("name", "content", "reason"),
     [
         ("bin.txt", b"\x00\x01\x02binary", "binary file"),
+        ("mark.txt", b"\xff\xfe\x00\x00garbage", "starts like UTF-16 text but is not"),
         ("empty.txt", b"", "no article text"),
         (
             "bad-front.md",
