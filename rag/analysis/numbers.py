@@ -241,9 +241,14 @@ def _subject_counted(tok: Token) -> Token | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
     subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    if subject is None or subject.lemma_.lower() not in _TALLIES:
+    return _tallied(subject) if subject is not None else None
+
+
+def _tallied(tally: Token) -> Token | None:
+    """What a tally noun counts: "number of soldiers", "nombre de militaires"; else None."""
+    if tally.lemma_.lower() not in _TALLIES:
         return None
-    for child in subject.children:
+    for child in tally.children:
         if child.dep_ == "prep" and child.lower_ == "of":  # English: number -> of -> soldiers
             return next((g for g in child.children if g.dep_ == "pobj"), None)
         if child.dep_ == "nmod" and child.pos_ == "NOUN":  # French: nombre -> (de) soldats
@@ -260,14 +265,7 @@ def _tally_after(doc: Doc, j: int) -> Token | None:
     k = j
     while k < len(doc) and k < j + 3 and doc[k].pos_ == "DET":
         k += 1
-    if k >= len(doc) or doc[k].lemma_.lower() not in _TALLIES:
-        return None
-    for child in doc[k].children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            return next((g for g in child.children if g.dep_ == "pobj"), None)
-        if child.dep_ == "nmod" and child.pos_ == "NOUN":
-            return child
-    return None
+    return _tallied(doc[k]) if k < len(doc) else None
 
 
 def figures(doc: Doc, language: str, *, skip: set[int], offset: int = 0) -> list[Figure]:

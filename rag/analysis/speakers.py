@@ -115,8 +115,7 @@ def speaker(doc: Doc, language: str, *, offset: int = 0) -> Speaker | None:
             subjects = sorted(
                 (c for c in tok.children if c.dep_ in _ASSERTERS), key=lambda c: abs(tok.i - c.i)
             )
-            passive = _passive(tok)
-            if subjects and depth <= 1 and not passive:
+            if subjects and depth <= 1 and not _passive(tok):
                 candidates.append((depth, tok.i, tok, subjects[0], tok.lemma_.lower(), set()))
     for depth, cue, noun in _prepositional(doc):
         lemma = "according to" if cue.lower_ == "according" else cue.lower_.replace("’", "'")
@@ -263,7 +262,7 @@ def _speech_tag(language: str, quoted: bool) -> re.Pattern[str]:
         stop = r"qui|que|qu['’]|dont|lors|en|à|au|aux|sur|depuis|avant|après|pour|selon|dans"
         det = r"l['’]|(?:le|la|les|un|une|des|ce|cet|cette|ces|son|sa|ses|leur|leurs)\b"
     else:
-        aux, inverted = "", r"(?P<pron>)(?P<pron2>)"
+        aux, inverted = "", ""
         stop = r"who|which|that|on|in|at|to|from|after|before|during|by|as|for|while|when"
         det = r"(?:the|a|an|this|its|his|her|their)\b"
     before = r"[»”\"]\s*,?" if quoted else r","
@@ -294,8 +293,7 @@ def tail_speaker(text: str, language: str, *, offset: int = 0) -> Speaker | None
         return None
     tag = max(found, key=lambda m: m.start())  # the last: "« … », a-t-il dit. « … », ajoute X"
     who, name = tag.group("who"), tag.group("name")
-    prons = ("pron", "pron2", "aux_pron", "aux_pron2") if lang == "fr" else ("pron", "pron2")
-    pron = next((p for p in prons if tag.group(p)), "")
+    pron = next((k for k, v in tag.groupdict().items() if k.endswith(("pron", "pron2")) and v), "")
     if who:
         lo, hi = tag.start("who"), tag.end("who")
         if name and not text[tag.end("name") :].strip(' .;!?»”"'):

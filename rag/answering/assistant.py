@@ -172,14 +172,14 @@ class Assistant:
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
-        longest = self.settings.answer.max_question_chars
-        if len(question) > longest:
+        cfg = self.settings.answer
+        if len(question) > cfg.max_question_chars:
             raise ValueError(
-                f"the question is {len(question):,} characters long, over the {longest:,} "
-                "allowed: ask a shorter question (or raise RAG_ANSWER__MAX_QUESTION_CHARS)"
+                f"the question is {len(question):,} characters long, over the "
+                f"{cfg.max_question_chars:,} allowed: ask a shorter question (or raise "
+                "RAG_ANSWER__MAX_QUESTION_CHARS)"
             )
         day = as_of_date(as_of)
-        cfg = self.settings.answer
         standalone = condense(question, history)
         question = standalone.question
         frame = question_time(question, day) if cfg.time_aware else None
