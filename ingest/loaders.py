@@ -22,6 +22,7 @@ import yaml
 from ingest.furniture import strip_furniture
 from rag.errors import LoadError  # defined with the other errors; still importable from here
 from rag.models import Article
+from rag.text import plain_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -161,11 +162,18 @@ def make_article(
     strip: bool = True,
     pages: list[int] | None = None,
 ) -> Article:
-    """The article for ``body`` (furniture stripped unless ``strip`` is off) and metadata."""
+    """The article for ``body`` (furniture stripped unless ``strip`` is off) and metadata.
+
+    Text and title are made :func:`~rag.text.plain_text` first (NFC, no invisible characters).
+    """
+    body = plain_text(body)
     text = strip_furniture(body) if strip else body.strip()
+    if pages:  # page offsets count from the text's first character
+        lead = len(body) - len(body.lstrip())
+        pages = [max(0, p - lead) for p in pages]
     if not text.strip():
         raise LoadError("no article text left after removing page furniture (empty?)")
-    title = meta.get("title") or fallback_title
+    title = plain_text(meta.get("title") or fallback_title)
     source = meta.get("source") or source_from_url(meta.get("url", ""))
     payload = json.dumps({"text": text, **meta, "title": title, "source": source}, sort_keys=True)
     return Article(
@@ -272,7 +280,8 @@ def load_pdf(path: Path, max_mb: float = 20.0) -> Article:
         import io
 
         reader = pypdf.PdfReader(io.BytesIO(data))
-        pages_text = [_unwrap(p.extract_text() or "") for p in reader.pages]
+        # plain per page, so that the page offsets below hold for the article's text
+        pages_text = [plain_text(_unwrap(p.extract_text() or "")) for p in reader.pages]
         info: dict[str, Any] = dict(reader.metadata or {})
     except Exception as e:  # pypdf raises many types for broken files
         raise LoadError(f"not a readable PDF ({type(e).__name__}: {e}): re-export it") from e

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import pysbd
@@ -86,6 +87,29 @@ NEGATION = re.compile(r"\b(not|no|never|neither|nor|without|n't|none|nobody|noth
 
 _segmenter = pysbd.Segmenter(language="en", clean=False)
 _stemmer = Stemmer.Stemmer("english")
+
+
+_INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+"""Characters that show nothing but split words and numbers: soft hyphen, zero-width spaces
+and joiners, bidirectional marks and overrides (which can also make text display as other
+than it reads), the byte-order mark."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` in Unicode NFC with invisible and control characters removed.
+
+    Scraped pages carry decomposed accents ("e" + U+0301 for "é", from macOS copies) and
+    zero-width or soft-hyphen characters inside words ("Wag\u00adner", "8\u200b4"): both make
+    the same word differ from the question's and from itself in another article. Line breaks
+    and tabs stay; no-break spaces (French "1\u202f200") stay.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    return _CONTROL.sub(" ", text)
 
 
 LONG_LINE = 4000

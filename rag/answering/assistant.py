@@ -34,6 +34,7 @@ from rag.index.store import Store
 from rag.language import question_language
 from rag.models import Answer, Evidence, Filters
 from rag.settings import AnswerSettings, Settings, get_settings
+from rag.text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ class Assistant:
         The same as :func:`rag.ask` with this assistant's index and models.
 
         Args:
-            question: the question, in English.
+            question: the question, in English or French.
             history: earlier turns, as (user, assistant) pairs or role/content messages; a
                 follow-up ("and how many soldiers?") is made to stand alone from them.
             k: chunks to retrieve (default ``settings.retrieval.k``).
@@ -169,7 +170,7 @@ class Assistant:
         if isinstance(filters, dict):
             filters = Filters.model_validate(filters)
         t0 = time.perf_counter()
-        question = question.strip()
+        question = plain_text(question).strip()
         if not question:
             raise ValueError("the question is empty")
         cfg = self.settings.answer
@@ -345,7 +346,7 @@ def ask(
     and models loaded once) and reused.
 
     Args:
-        question: the question, in English.
+        question: the question, in English or French.
         history: earlier turns, as (user, assistant) pairs or role/content messages; a
             follow-up ("and how many soldiers?") is made to stand alone from them.
         k: chunks to retrieve (default ``settings.retrieval.k``).

@@ -95,6 +95,14 @@ def test_quotes_only_without_llm(indexed, fake_embedder):
     assert ans.answer.endswith("[1]")
 
 
+def test_invisible_characters_in_a_question_do_not_change_the_answer(indexed, fake_embedder):
+    a, _ = _assistant(indexed, fake_embedder)
+    plain = a.ask("What homeland do Tuareg separatists demand?")
+    pasted = a.ask("What home\u00adland do Tua\u200breg separatists demand?\u202c")
+    assert pasted.question == plain.question
+    assert pasted.answer == plain.answer and "Azawad" in pasted.answer
+
+
 def test_follow_up_is_rewritten_to_stand_alone():
     history = [{"role": "user", "content": "How many Wagner fighters did the CSP say it killed?"}]
     assert condense("And how many soldiers?", history) == (

@@ -35,6 +35,15 @@ def test_pdf_keeps_pages(tmp_path):
     assert [c.page for c in chunk_article(a)] == [1]
 
 
+def test_page_offsets_hold_when_the_text_is_trimmed():
+    from ingest.loaders import make_article
+
+    body = "\n  Fighting resumed near Kidal on Monday, residents said.\nPage two."
+    a = make_article("k", body, {}, path="r.pdf", strip=False, pages=[0, body.index("Page")])
+    assert a.text.startswith("Fighting")
+    assert a.text[a.pages[1] :] == "Page two."
+
+
 def test_docx(tmp_path):
     d = docx.Document()
     d.core_properties.title = "Kidal report"

@@ -79,3 +79,24 @@ def test_latin1_text_is_decoded(tmp_path):
         "Le Mali a sign\xe9 un accord de paix avec les groupes arm\xe9s du nord.".encode("latin-1")
     )
     assert "signé" in load_file(p).text
+
+
+def test_decomposed_accents_and_invisible_characters_are_normalised(tmp_path):
+    import unicodedata
+
+    # as copied from a macOS page: accents decomposed, a soft hyphen and a zero-width space
+    # inside words, a right-to-left override that would make the UI display other text
+    text = unicodedata.normalize(
+        "NFD",
+        "L'armée a déclaré que Wag\u00adner avait perdu 8\u200b4 hommes\u202e à Tinzaouatène, "
+        "selon l'état-major. Le bilan dépasse 1\u202f200 déplacés.",
+    )
+    p = tmp_path / "nfd.txt"
+    p.write_text(f"---\ntitle: {unicodedata.normalize('NFD', 'Bilan de l’été')}\n---\n{text}\n")
+    a = load_file(p)
+    assert a.text == (
+        "L'armée a déclaré que Wagner avait perdu 84 hommes à Tinzaouatène, selon l'état-major. "
+        "Le bilan dépasse 1\u202f200 déplacés."
+    )
+    assert unicodedata.is_normalized("NFC", a.title) and a.title == "Bilan de l’été"
+    assert a.language == "fr"
