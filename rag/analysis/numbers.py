@@ -73,6 +73,14 @@ APPROXIMATE = {
         "millier": 1000.0,
     },
 }
+CURRENCY_SIGNS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+"""A currency sign before a figure, and the currency it names ("$4.7 million": dollars)."""
+CURRENCIES = frozenset(
+    """dollar euro pound yen franc cfa fcfa xof naira cedi dinar dirham ouguiya yuan rouble
+    ruble rupee""".split()
+) | frozenset(CURRENCY_SIGNS.values())
+"""Head lemmas (folded) of what a sum of money counts: "100 billion CFA francs", "20 millions
+d'euros"."""
 _OF = {"en": {"of"}, "fr": {"de", "d'", "d’", "des"}}
 _JOINERS = {"en": {"-", "and"}, "fr": {"-", "et"}}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -195,8 +203,12 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
     last = doc[j - 1]
     target: Token | None = None
     of = j + 1 < len(doc) and doc[j].lower_ in _OF[language]
-    if of and doc[j + 1].pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}:
-        target = doc[j + 1]  # "2,5 millions de personnes", "dozens of fighters"
+    k = j + 1
+    one = doc[i:j].text.lower() in {"one", "un", "une"}  # "not one of the dead": no count
+    while of and not one and k < len(doc) - 1 and k < j + 3 and doc[k].pos_ == "DET":
+        k += 1  # a partitive: "12 of the injured", "deux des blessés"
+    if of and doc[k].pos_ in {"NOUN", "PROPN", "ADJ", "VERB"}:
+        target = doc[k]  # "2,5 millions de personnes", "dozens of fighters"
     if target is None:
         head = last
         while i <= head.i < j and head.head.i != head.i:
@@ -210,6 +222,10 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
             target = doc[j]  # "1 200 déplacés": a participle used as a noun
     if target is None:
         target = _subject_counted(doc[j - 1]) or _tally_after(doc, j)
+    if target is None and i > 0 and doc[i - 1].text.upper().lstrip("US") in CURRENCY_SIGNS:
+        sign = doc[i - 1]  # "$4.7 million", "US$ 300 million", "€20m"
+        name = CURRENCY_SIGNS[sign.text.upper().lstrip("US")]
+        return sign.text, name, sign.idx, sign.idx + len(sign.text)
     if target is None:
         return "", "", 0, 0
     if target.text in {"%", "percent"} or target.lemma_ == "pourcent":

@@ -16,11 +16,12 @@ from rag.analysis.models import SentenceClaim
 
 _CLAIMS = TypeAdapter(list[SentenceClaim])
 
-CLAIMS_VERSION = 4
+CLAIMS_VERSION = 5
 """Changes when the analysis rules do (speakers, figures, places): claims stored under another
 version are not read back, so answering analyses those sentences again with the current rules
 instead of trusting an older ingest's reading (version 1: the bare list, before versions;
-3 adds ``listed``; 4 reads speech tags after a quote and "vingt-trois")."""
+3 adds ``listed``; 4 reads speech tags after a quote and "vingt-trois"; 5 reads partitives, "12 of the
+injured", and currency signs, "$4.7 million")."""
 
 
 def dumps_claims(claims: Sequence[SentenceClaim]) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 
 from rag.analysis.gazetteer import place_scale
 from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
+from rag.analysis.numbers import CURRENCIES
 from rag.answering import place_roles, roles
 from rag.answering.counts import (
     DEATH,
@@ -65,6 +66,7 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
     asked_names = _names(qa.counted)
     deaths = bool(DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
     ages = fold(asked) in YEARS
+    money = fold(asked) in _MONEY  # "how much money": "100 billion CFA francs", "$4.7 million"
     hurt = bool(HURT_WORD.search(qa.question))
     # (figure as read, figure as written): "11 others" counts what the figure before it does
     pairs = list(zip(elliptic(claim), claim.figures, strict=True))
@@ -80,6 +82,9 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         f
         for f in figures
         if (deaths and bool(DEATH.fullmatch(f.counts_lemma or f.counts)))
+        # "how many people wounded…": "12 of the injured" (not for "how many CSP fighters")
+        or (hurt and asked in _ANYONE and bool(HURT_WORD.fullmatch(f.counts)))
+        or (money and fold(f.counts_lemma) in CURRENCIES)
         or (ages and (fold(f.counts_lemma) in YEARS or is_age(claim, f)))
         or fold(f.counts_lemma) == asked
         or asked in _words(f.counts)
@@ -88,6 +93,15 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         or same_noun(_head(qa.counted, asked), _head(f.counts, f.counts_lemma), cross=cross)
     ]
 
+
+_ANYONE = frozenset({"people", "person", "personne", "individual", "individu"})
+"""Counted nouns that name no one in particular: any figure of the wounded counts them."""
+
+_MONEY = frozenset(
+    """money cash revenue income funding fund sum amount budget aid argent recette revenu
+    financement fonds somme montant budget aide""".split()
+)
+"""What a question counts when it asks for a sum of money ("how much money", "quel montant")."""
 
 _HOW_LONG = re.compile(r"\bhow long\b|\bcombien de temps\b|\bquelle (?:dur[ée]e|distance)\b", re.I)
 _SPANS = frozenset(

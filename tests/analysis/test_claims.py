@@ -215,6 +215,20 @@ def test_a_figure_counts_the_tally_that_follows_it(text, language, counts):
     assert [f.counts for f in one(text, language).figures] == [counts]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "counts"),
+    [
+        ("A doctor said 12 of the injured were still being treated.", "en", [("12", "injured")]),
+        ("Deux des blessés ont succombé à l'hôpital.", "fr", [("Deux", "blessés")]),
+        ("The UN appealed for $4.7 million in aid.", "en", [("4.7 million", "$")]),
+        ("The group sought US$ 300 million.", "en", [("300 million", "US$")]),
+        ("L'Union a promis 20 millions d'euros.", "fr", [("20 millions", "euros")]),
+    ],
+)
+def test_a_partitive_or_a_currency_sign_says_what_a_figure_counts(text, language, counts):
+    assert [(f.text, f.counts) for f in one(text, language).figures] == counts
+
+
 def test_french_number_formats_and_approximations():
     c = one(
         "Près de 2,5 millions de personnes ont fui, dont 1 200 déplacés et une centaine de civils.",
@@ -453,6 +467,12 @@ def test_an_age_question_is_answered_by_an_age_only(sentence, language, ages):
             "en",
             ["Six", "four"],
         ),
+        (
+            "How many people wounded in the blast were still in hospital?",
+            "A doctor said 12 of the injured were still being treated.",
+            "en",
+            ["12"],
+        ),
     ],
 )
 def test_the_wounded_and_the_dead_answer_their_own_question(question, sentence, language, answers):
@@ -544,3 +564,34 @@ def test_a_dateline_town_is_where_the_story_was_filed_not_the_answer():
     assert [m.text for m in fillers(where, claim, "en")] == ["Tessako"]
     filed_only = analyse("ROME, June 14 (Sahel Wire) - The engineer was freed.", "en")[0]
     assert fillers(where, filed_only, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "language", "answers"),
+    [
+        (
+            "How much money does the government hope to raise from the levy?",
+            "The government expects it to bring in nearly 100 billion CFA francs a year.",
+            "en",
+            ["100 billion"],
+        ),
+        (
+            "How much money did the UN ask for?",
+            "The UN appealed for $4.7 million.",
+            "en",
+            ["4.7 million"],
+        ),
+        (
+            "Combien d'argent l'Union a-t-elle promis ?",
+            "L'Union a promis 20 millions d'euros et 300 tonnes de vivres.",
+            "fr",
+            ["20 millions"],
+        ),
+    ],
+)
+def test_a_sum_of_money_answers_how_much_money(question, sentence, language, answers):
+    from rag.answering.slots import counted_figures
+
+    claim = analyse(sentence, language, SATURDAY)[0]
+    got = counted_figures(analyse_question(question), claim, language)
+    assert [f.text for f in got] == answers
