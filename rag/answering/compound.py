@@ -19,7 +19,7 @@ from rag.answering.compose import Composed, cite, compose
 from rag.answering.retrieval import Retrieved
 from rag.language import question_language
 from rag.models import Answer, Evidence, Filters
-from rag.text import names
+from rag.text import names, question_terms, stopwords, words
 
 if TYPE_CHECKING:
     from rag.answering.assistant import Assistant
@@ -54,6 +54,10 @@ _COMPARE = re.compile(
 _OF_THEM = re.compile(r"\b(how many) of them\b|\b(combien) d['’]entre (?:eux|elles)\b", re.I)
 _BARE_HOW_MANY = re.compile(r"(how many)\b|(combien)\b(?!\s+d)", re.I)
 _WORD = re.compile(r"\w+")
+_REFERS_BACK = re.compile(
+    r"\b(?:it|its|he|him|his|she|her|they|them|their|il|elle|ils|elles|lui|leur|leurs)\b", re.I
+)
+"""A pronoun in a question's second part: it stands for what the first part asks about."""
 
 
 def split_question(question: str) -> list[str]:
@@ -180,12 +184,17 @@ def answer_in_parts(
     results: dict[str, Retrieved] = {}
     answered: list[tuple[list[Composed], list[Evidence]]] = []
     missing: list[str] = []
-    for part in parts:
+    for i, part in enumerate(parts):
         extra = [n for n in shared if n not in part]
+        terms = [*carried, *(t.lower() for t in extra)]
+        if i and _REFERS_BACK.search(part):
+            # "… and where is it produced?": "it" is what the first part asks about
+            subject = [w for w in words(parts[0]) if w.lower() not in stopwords()]
+            extra += [w for w in subject if w not in extra and w not in part]
+            terms += [t for t in question_terms(parts[0]) if t not in terms]
         found = assistant.retriever.retrieve(" ".join([part, *extra]), k=k, filters=filters)
         for r in found:
             results.setdefault(r.chunk.id, r)
-        terms = [*carried, *(t.lower() for t in extra)]
         selected, _ = assistant.select(part, found, extra_terms=terms, frame=frame)
         if not selected:
             missing.append(part)

@@ -162,6 +162,16 @@ def new_entities(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]
     return [m for m in mentions if not _words(m.text) <= asked]
 
 
+def new_people(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:
+    """:func:`new_entities` that share no name with the question either.
+
+    "What is the real name of Jethalal": "Jethalal Champaklal Gada" is the character asked
+    about, under his full name, not the answer.
+    """
+    asked = {w for w in _words(qa.question) if len(w) > 3}
+    return [m for m in new_entities(qa, mentions) if not (_names(m.text) & asked)]
+
+
 def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> list[Mention]:
     """What in the claim fills the question's slot (empty: it does not)."""
     if qa.kind == "number":
@@ -171,9 +181,9 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
         people = _people(claim)
         if qa.person:  # "the name of the officer": a group is no answer
-            return new_entities(qa, _heads(claim, people))
+            return new_people(qa, _heads(claim, people))
         return (
-            new_entities(qa, _heads(claim, people))
+            new_people(qa, _heads(claim, people))
             # a dateline's town tagged as an organisation ("GAO, Oct 6") is not a doer
             or new_entities(
                 qa, _heads(claim, [m for m in claim.organisations if place_scale(m.text) != "town"])

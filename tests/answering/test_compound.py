@@ -106,3 +106,33 @@ def test_merge_joins_the_direct_answers_and_cites_a_shared_sentence_once():
 def test_an_unanswered_part_is_named_in_the_question_language():
     assert "do not answer" in unanswered("How many?", "en")
     assert "« Combien ? »" in unanswered("Combien ?", "fr")
+
+
+def test_a_pronoun_in_the_second_part_searches_for_what_the_first_part_asks_about():
+    from types import SimpleNamespace
+
+    from rag.answering.compound import answer_in_parts
+    from rag.settings import Settings
+
+    searched: list[str] = []
+    selected_with: list[list[str]] = []
+
+    def retrieve(query, k=None, filters=None):
+        searched.append(query)
+        return []
+
+    def select(part, found, extra_terms=(), frame=None):
+        selected_with.append(list(extra_terms))
+        return [], []
+
+    assistant = SimpleNamespace(
+        settings=Settings(),
+        retriever=SimpleNamespace(retrieve=retrieve),
+        select=select,
+    )
+    parts = split_question("What is the function of insulin and where is it produced?")
+    assert parts == ["What is the function of insulin?", "Where is it produced?"]
+    assert answer_in_parts(assistant, parts, " ".join(parts), None, None, [], None) is None
+    assert searched[0] == "What is the function of insulin?"
+    assert searched[1].startswith("Where is it produced?") and "insulin" in searched[1]
+    assert "insulin" in selected_with[1] and selected_with[0] == []

@@ -165,6 +165,18 @@ def test_actor_lead_needs_exactly_one_new_name():
     assert slot_fit(where, c) == 0.0
 
 
+def test_a_person_named_in_the_question_does_not_answer_who():
+    c = claim(
+        "He is playing the role of Jethalal Champaklal Gada in the series, said Asit Modi.",
+        people=[
+            Mention(text="Jethalal Champaklal Gada", start=26, end=50),
+            Mention(text="Asit Modi", start=71, end=80),
+        ],
+    )
+    who = q("actor", "Who plays jethalal in the series?")
+    assert lead(who, [ev(c)]) == ("Asit Modi", [0])  # the character's full name is no answer
+
+
 def test_source_fit_matches_the_named_source_to_the_speaker():
     qa = q("number", source="the rebels")
     assert source_fit(qa, rebels) == 1.0 and source_fit(qa, jnim) == 0.0
