@@ -18,7 +18,7 @@ REPORTING = {
     "en": frozenset(
         """say tell claim announce report state allege acknowledge admit confirm deny declare
         insist add estimate accuse warn indicate explain assert note reject dismiss maintain
-        write tweet post publish reveal disclose concede contend argue""".split()
+        write tweet post publish reveal disclose concede contend argue blame""".split()
     ),
     "fr": frozenset(
         """dire déclarer affirmer indiquer annoncer préciser assurer confirmer démentir nier

@@ -21,7 +21,7 @@ CLAIMS_VERSION = 5
 version are not read back, so answering analyses those sentences again with the current rules
 instead of trusting an older ingest's reading (version 1: the bare list, before versions;
 3 adds ``listed``; 4 reads speech tags after a quote and "vingt-trois"; 5 reads partitives, "12 of the
-injured", and currency signs, "$4.7 million")."""
+injured", currency signs, "$4.7 million", and "blamed" as a reporting verb)."""
 
 
 def dumps_claims(claims: Sequence[SentenceClaim]) -> str:

@@ -180,6 +180,10 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
         people = _people(claim)
+        if qa.source and claim.speaker is not None:
+            # "whom did the government blame": its spokesman, who says so, is not the answer
+            said = claim.speaker
+            people = [m for m in people if not (m.start < said.end and said.start < m.end)]
         if qa.person:  # "the name of the officer": a group is no answer
             return new_people(qa, _heads(claim, people))
         return (

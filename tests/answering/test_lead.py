@@ -306,3 +306,14 @@ def test_a_vague_figure_is_shown_as_written(sentence, language, shown):
     (claim,) = analyse(sentence, language)
     (figure,) = claim.figures
     assert figure_text(figure, language, claim.text[: figure.start - claim.start]) == shown
+
+
+def test_whom_a_named_source_blamed_is_not_the_source_itself():
+    from rag.analysis import analyse, analyse_question
+    from rag.answering.slots import fillers
+
+    qa = analyse_question("Whom did the government blame for the bus blast?")
+    assert qa.source == "the government"
+    blamed = analyse("Government spokesman Abdoulaye Konaré blamed Amadou Koufa.", "en", None)[0]
+    assert blamed.speaker is not None and "Konaré" in blamed.speaker.text
+    assert [m.text for m in fillers(qa, blamed)] == ["Amadou Koufa"]
