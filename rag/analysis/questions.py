@@ -128,7 +128,28 @@ def _is_wh(tok: Token) -> bool:
     return tok.tag_ in {"WDT", "WP", "WP$", "WRB"} or "Int" in tok.morph.get("PronType", [])
 
 
+def _describes(doc: Doc) -> bool:
+    """The question asks who a named person is: a description, not a name.
+
+    "Who was Jim Thorpe?", "Qui est Assimi Goïta ?"; not "who is the head of the union" nor
+    "who is Mali's president".
+    """
+    toks = [t for t in doc if not t.is_punct]
+    if (
+        len(toks) < 3
+        or toks[0].lower_ not in {"who", "qui"}
+        or toks[1].lemma_ not in {"be", "être"}
+    ):
+        return False
+    end = 2
+    while end < len(toks) and toks[end].pos_ == "PROPN":
+        end += 1
+    return end > 2 and (end == len(toks) or toks[end].lower_ in {"and", "et"})
+
+
 def _kind(doc: Doc, language: str) -> QuestionKind:
+    if _describes(doc):
+        return "other"
     low = doc.text.lower().replace("’", "'")
     clauses = [low] + [low[i + 2 :] for i in range(len(low) - 1) if low[i : i + 2] == ", "]
     # "through how many stations", "dans quelle ville": the opener after its preposition

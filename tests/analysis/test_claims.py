@@ -595,3 +595,18 @@ def test_a_sum_of_money_answers_how_much_money(question, sentence, language, ans
     claim = analyse(sentence, language, SATURDAY)[0]
     got = counted_figures(analyse_question(question), claim, language)
     assert [f.text for f in got] == answers
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("who was jim thorpe and what did he do", "other"),
+        ("Qui est Assimi Goïta ?", "other"),
+        ("Who is the head of the union?", "actor"),
+        ("Who is Mali's interim president?", "actor"),
+        ("Who was behind the attack?", "actor"),
+        ("Who is Wagner fighting?", "actor"),
+    ],
+)
+def test_who_is_a_named_person_asks_for_a_description_not_a_name(question, kind):
+    assert analyse_question(question).kind == kind

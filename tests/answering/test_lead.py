@@ -267,7 +267,7 @@ def test_a_nationality_answers_who_with_the_noun_it_qualifies_and_plural_dates_a
 @pytest.mark.slow
 def test_a_figure_counting_a_synonym_or_a_translation_fills_the_slot():
     """The bundled multilingual model: passagers for voyageurs, soldiers for soldats."""
-    from rag.answering.slots import same_noun
+    from rag.answering.nouns import same_noun
 
     assert same_noun("voyageurs", "passagers") and same_noun("soldats", "militaires")
     assert not same_noun("soldats", "assaillants") and not same_noun("soldiers", "civilians")

@@ -78,7 +78,8 @@ def test_other_supports_are_verbatim_spans_of_their_articles(sahel_all):
     text = {Path(a.path).stem: fold(a.text) for a in articles}
     lines = (SAHEL / "supports.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
-    by_id = {it.id: it for it in items}
+    _, later = load_sahel(SAHEL, "all", questions="dev2_questions.jsonl")
+    by_id = {it.id: it for it in [*items, *later]}
     assert records and all(by_id[r["id"]].answerable for r in records)
     for r in records:
         for s in r["supports"]:
@@ -136,3 +137,18 @@ def test_cli_on_the_dev_split_reports_by_kind_and_language(tmp_path):
         assert m[key]["value"] is not None and "lo" in m[key]
     assert m["hit@5"]["value"] >= 0.5  # the index holds the articles: retrieval finds them
     assert not list(tmp_path.iterdir())  # RAG_HOME untouched: the index was temporary
+
+
+def test_the_second_dev_set_is_dev_only_with_supports_in_its_gold_articles(sahel_all):
+    """dev2_questions.jsonl: questions written later, to measure the dev rules on new questions."""
+    articles, _ = sahel_all
+    text = {a.doc_id: fold(a.text) for a in articles}
+    _, items = load_sahel(SAHEL, "all", questions="dev2_questions.jsonl")
+    assert len(items) == 32 and {it.split for it in items} == {"dev"}
+    assert sum(not it.answerable for it in items) == 8
+    for it in items:
+        if it.answerable:
+            assert it.any or it.all, it.id
+            assert any(fold(it.support) in text[d] for d in it.doc_ids), it.id
+        else:
+            assert (it.kind, it.doc_ids) == ("near_miss", []), it.id
