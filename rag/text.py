@@ -100,7 +100,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def plain_text(text: str) -> str:
-    """``text`` in Unicode NFC with invisible and control characters removed.
+    r"""``text`` in Unicode NFC with invisible and control characters removed.
 
     Scraped pages carry decomposed accents ("e" + U+0301 for "é", from macOS copies) and
     zero-width or soft-hyphen characters inside words ("Wag\u00adner", "8\u200b4"): both make

@@ -81,6 +81,13 @@ CURRENCIES = frozenset(
 ) | frozenset(CURRENCY_SIGNS.values())
 """Head lemmas (folded) of what a sum of money counts: "100 billion CFA francs", "20 millions
 d'euros"."""
+
+
+def currency_sign(text: str) -> str | None:
+    """The currency a sign names ("$", "US$": dollar; "€": euro), else None."""
+    return CURRENCY_SIGNS.get(text.upper().lstrip("US"))
+
+
 _OF = {"en": {"of"}, "fr": {"de", "d'", "d’", "des"}}
 _JOINERS = {"en": {"-", "and"}, "fr": {"-", "et"}}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -222,9 +229,9 @@ def _counted(doc: Doc, i: int, j: int, language: str) -> tuple[str, str, int, in
             target = doc[j]  # "1 200 déplacés": a participle used as a noun
     if target is None:
         target = _subject_counted(doc[j - 1]) or _tally_after(doc, j)
-    if target is None and i > 0 and doc[i - 1].text.upper().lstrip("US") in CURRENCY_SIGNS:
-        sign = doc[i - 1]  # "$4.7 million", "US$ 300 million", "€20m"
-        name = CURRENCY_SIGNS[sign.text.upper().lstrip("US")]
+    name = currency_sign(doc[i - 1].text) if target is None and i > 0 else None
+    if name:  # "$4.7 million", "US$ 300 million", "€20m"
+        sign = doc[i - 1]
         return sign.text, name, sign.idx, sign.idx + len(sign.text)
     if target is None:
         return "", "", 0, 0

@@ -22,7 +22,7 @@ from rag.analysis.models import (
     SentenceClaim,
     Speaker,
 )
-from rag.analysis.numbers import CURRENCY_SIGNS
+from rag.analysis.numbers import currency_sign
 from rag.analysis.timeframe import TimeFrame
 from rag.answering.date_roles import Role, asked_role, has_role
 from rag.answering.slots import asks_toll, counted_figures, fillers, fold, is_source
@@ -176,7 +176,7 @@ def figure_text(f: Figure, lang: str, before: str = "") -> str:
         if _SCALE_OF[scale] == "de" and len(words) == 1:
             text = f"des {text}"  # "des milliers de personnes"
         return f"{text} {_SCALE_OF[scale]} {f.counts}"
-    if f.counts and f.counts.upper().lstrip("US") in CURRENCY_SIGNS:  # "$4.7 million"
+    if f.counts and currency_sign(f.counts):  # "$4.7 million"
         return f"{hedge} {f.counts}{text}".strip()
     if f.counts and f.counts not in f.text:
         of = (

@@ -97,7 +97,7 @@ _ANYONE = frozenset({"people", "person", "personne", "individual", "individu"})
 
 _MONEY = frozenset(
     """money cash revenue income funding fund sum amount budget aid argent recette revenu
-    financement fonds somme montant budget aide""".split()
+    financement fonds somme montant aide""".split()
 )
 """What a question counts when it asks for a sum of money ("how much money", "quel montant")."""
 
