@@ -253,18 +253,28 @@ _TALLIES = frozenset({"number", "total", "count", "nombre", "chiffre"})
 
 
 def _subject_counted(tok: Token) -> Token | None:
-    """What a bare figure counts when its verb's subject is a tally of it.
+    """What a bare figure counts when its verb's subject or object is a tally of it.
 
     "The number of soldiers killed has risen to at least 21", "le nombre de déplacés est passé
-    à 1 200": 21 counts the soldiers, 1 200 the displaced.
+    à 1 200": 21 counts the soldiers, 1 200 the displaced. "The report put the number of
+    displaced people at 402,167, compared with about 354,000 a year earlier": both count the
+    people (a comparison's figure is the same tally's, through the participle's verb).
     """
     verb, steps = tok, 0
     while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i and steps < 3:
         verb, steps = verb.head, steps + 1
-    if verb.pos_ not in {"VERB", "AUX"}:
-        return None
-    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-    return _tallied(subject) if subject is not None else None
+    for _ in range(2):
+        if verb.pos_ not in {"VERB", "AUX"}:
+            return None
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass", "dobj", "obj"}:
+                counted = _tallied(child)
+                if counted is not None:
+                    return counted
+        if verb.dep_ not in {"prep", "advcl"} or verb.head.i == verb.i:
+            return None
+        verb = verb.head  # "compared with 354,000" -> "put the number … at"
+    return None
 
 
 def _tallied(tally: Token) -> Token | None:

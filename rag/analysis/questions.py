@@ -66,6 +66,7 @@ OPENERS: dict[str, dict[str, QuestionKind]] = {
         "comment s'appelait": "actor",
         "où": "place",
         "d'où": "place",
+        "où en": "other",  # "où en sont les cultures ?": how things stand, not a place
         "pourquoi": "reason",
         "pour quelle raison": "reason",
         "quelles raisons": "reason",

@@ -16,7 +16,7 @@ from rag.analysis.models import SentenceClaim
 
 _CLAIMS = TypeAdapter(list[SentenceClaim])
 
-CLAIMS_VERSION = 5
+CLAIMS_VERSION = 6
 """Changes when the analysis rules do (speakers, figures, places): claims stored under another
 version are not read back, so answering analyses those sentences again with the current rules
 instead of trusting an older ingest's reading (version 1: the bare list, before versions;

@@ -53,7 +53,13 @@ class _Candidate:
     text: str
     context: str
     position: float  # where the sentence starts in its article, 0 (top) to 1 (end)
+    lede: str = ""  # the article's first paragraph: what the story is about
 
+
+MIN_TERMS_LEFT = 2
+"""Question terms left once a "since" clause's are dropped, below which they are kept."""
+LEDE_CHARS = 600
+"""At most this much of an article's first paragraph (its lede) tells which story it is."""
 
 _ASKS = re.compile(r"\?[\s\"'”»’)]*$")
 """A sentence that ends with a question mark (closing quotes and brackets aside)."""
@@ -94,7 +100,8 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
             # the sentence's context: its article title, its chunk and the sentence before
             context = "\n".join([c.title, get(prev[0], e) if prev else "", c.text])
             position = s / len(text) if text else 0.5
-            out.append(_Candidate(c, rank, start, e, sent.strip(), context, position))
+            lede = text.lstrip()[:LEDE_CHARS].split("\n\n")[0] if text else ""
+            out.append(_Candidate(c, rank, start, e, sent.strip(), context, position, lede))
     return out
 
 
@@ -141,6 +148,13 @@ def select_evidence(
         set(content_terms(frame.reference)) if frame is not None and frame.reference else set()
     )
     anchors = [t for t in named if t not in _CALENDAR and t not in referred and t != opener]
+    # what a timeline's events must cover: not the "since" clause's event, when enough is
+    # left ("what has happened to the Kanikoro truce since farmers went back to their
+    # fields"); a question on one fact keeps them ("since the levy was adopted, has the
+    # government said how it is calculated": the levy is what the answer is about)
+    rest = [t for t in terms if t not in referred]
+    if referred and frame is not None and frame.timeline and len(rest) >= MIN_TERMS_LEFT:
+        terms = rest
     # similarity of the question to the sentence or its best clause: long multi-clause
     # sentences dilute a single embedding
     pieces: list[str] = []
@@ -178,7 +192,9 @@ def select_evidence(
         # a sentence whose article context names none of the question's names (same language:
         # "Mauritanie" is not "Mauritania") is about something else: Ménaka's displaced do not
         # answer "how many displaced live in the Gao region"
-        if anchors and floor == 0.0 and coverage(anchors, cand.context, lexical) == 0.0:
+        # (the article's lede counts: it names the story's place once for every paragraph)
+        about = cand.context + "\n" + cand.lede
+        if anchors and floor == 0.0 and coverage(anchors, about, lexical) == 0.0:
             ok = False
         signals = {
             "similarity": float(sim),

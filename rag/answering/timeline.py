@@ -43,7 +43,8 @@ def timeline_evidence(
     leads = {
         e.doc_id: e
         for e in scored
-        if e.signals.get("lead") == 1.0 and _in_period(when[id(e)][0], frame)  # news
+        # news, unless it restates a "since" clause's event or names none of the question's
+        if e.signals.get("lead") == 1.0 and e.type_ok and _in_period(when[id(e)][0], frame)
     }
     out: list[Evidence] = []
     for e in fit:
@@ -75,7 +76,14 @@ def timeline_evidence(
 
 
 def _bears(e: Evidence, when: tuple[str, bool], frame: TimeFrame, settings: AnswerSettings) -> bool:
-    """Clears the evidence floors, is not dated outside the asked period, and reports."""
+    """Clears the evidence floors, is not dated outside the asked period, and reports.
+
+    Not a sentence that restates a "since" clause's event, asks a question or names none of
+    the question's names (``type_ok`` false): "what has happened since farmers went back to
+    their fields" is not answered by the farmers going back.
+    """
+    if not e.type_ok:
+        return False
     if e.coverage < settings.min_coverage or e.similarity < settings.min_similarity:
         return False
     if e.coverage + e.similarity < settings.min_answerability - settings.evidence_margin:

@@ -270,6 +270,23 @@ def test_a_bare_figure_counts_what_its_subject_tallies():
     assert [f.counts for f in other.figures] == ["trucks"]
 
 
+def test_a_bare_figure_counts_what_its_verbs_object_tallies():
+    """ "put the number of displaced people at 402,167, compared with 354,000": both count people."""
+    en = one(
+        "The report put the number of displaced people at 402,167 at the end of March, "
+        "compared with about 354,000 a year earlier.",
+        "en",
+    )
+    assert [(f.value, f.hedge, f.counts_lemma) for f in en.figures] == [
+        (402167.0, "exact", "people"),
+        (354000.0, "about", "people"),
+    ]
+    fr = one("L'OCHA a estimé le nombre de déplacés à 402 167.", "fr")
+    assert [(f.value, f.counts) for f in fr.figures] == [(402167.0, "déplacés")]
+    toll = one("Officials put the death toll at 40.", "en")  # "toll" is read by the answer's words
+    assert [f.counts for f in toll.figures] == [""]
+
+
 def test_short_month_names_next_to_a_day_are_dates():
     """A dateline's "Aug 22" is the report's date, not a figure that could answer "how many"."""
     c = one("BAMAKO, Aug 22 (Sahel Wire) - Officials expect 100 billion CFA francs.", "en")
@@ -333,6 +350,7 @@ def test_spans_point_into_the_text_across_sentences():
         ("Qui a revendiqué l'attaque ?", "fr", "actor", "", ""),
         ("Where were the wounded taken?", "en", "place", "", ""),
         ("Où se trouve le camp de Mbera ?", "fr", "place", "", ""),
+        ("Où en sont les négociations avec les mineurs ?", "fr", "other", "", ""),
         ("Why did the hauliers stop?", "en", "reason", "", ""),
         ("Pourquoi la compagnie a-t-elle cessé de desservir Bankass ?", "fr", "reason", "", ""),
         ("How did the official death toll evolve?", "en", "number", "", ""),

@@ -357,3 +357,35 @@ def test_a_sentence_that_asks_a_question_cannot_answer(fake_embedder):
     asks = next(e for e in scored if e.text.endswith("?"))
     assert asks.type_ok is False and asks.similarity == max(e.similarity for e in scored)
     assert [e.text for e in selected] == [text[split + 1 :]]
+
+
+def test_the_articles_lede_names_the_story_for_every_paragraph(fake_embedder):
+    """A later paragraph need not repeat the place its article's first paragraph names."""
+    lede = "Community leaders in Kanikoro have signed a truce with the fighters, officials said."
+    later = "In return, residents agreed to pay zakat to the group, two people said."
+    article = f"{lede}\n\nThe talks lasted weeks.\n\n{later}"
+    start = article.index(later)
+    chunk = Chunk(
+        id="k-2",
+        doc_id="k",
+        index=2,
+        text=later,
+        start=start,
+        end=len(article),
+        sentences=[(start, len(article))],
+        title="Villagers strike truce with fighters",
+    )
+
+    def scored(article_text: dict[str, str] | None) -> list[bool]:
+        _, out = select_evidence(
+            "What did Kanikoro's residents agree to pay?",
+            [Retrieved(chunk, 0.0)],
+            embedder=fake_embedder,
+            lexical=LexicalIndex(0, [chunk], None, Counter()),
+            settings=AnswerSettings(min_coverage=0.0, min_similarity=-1.0, min_answerability=-1.0),
+            article_text=article_text,
+        )
+        return [e.type_ok for e in out]
+
+    assert scored({"k": article}) == [True]
+    assert scored(None) == [False]  # neither the chunk nor its title names Kanikoro

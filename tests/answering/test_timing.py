@@ -311,3 +311,27 @@ def test_a_sentence_restating_the_since_event_is_not_an_answer():
     assert (
         restates_reference(question, TimeFrame(as_of=AS_OF), similarity, days) == [False] * 4
     )  # no 'since' clause asked
+
+
+def test_a_timeline_leaves_out_what_restates_its_since_clause():
+    """ "What has happened since farmers went back to their fields": not the farmers going back.
+
+    A sentence that cannot answer (``type_ok`` false: it restates the clause's event, asks a
+    question or names none of the question's names) is no event, nor does it stand in for
+    its article as the article's lead.
+    """
+    settings = AnswerSettings()
+    back = claim("Farmers went back to their fields, officials said.",
+                 speaker=Speaker(text="officials", start=35, end=44, cue="say"))  # fmt: skip
+    incident = claim("A herder was beaten on Sunday.", dates=[when("Sunday", "2024-06-16")])
+    collapse = claim("The truce collapsed on Sunday.", dates=[when("Sunday", "2024-09-01")])
+    lead = ev(back.text, "2024-06-20", c=back, doc="june")
+    lead.type_ok = False
+    lead.signals["lead"] = 1.0
+    picked = timeline_evidence(
+        [lead, ev(incident.text, "2024-06-20", c=incident, doc="june"),
+         ev(collapse.text, "2024-09-05", c=collapse, doc="sept")],
+        TimeFrame(as_of=date(2024, 9, 11), start=date(2024, 6, 1), timeline=True),
+        settings,
+    )  # fmt: skip
+    assert [e.text for e in picked] == [incident.text, collapse.text]
