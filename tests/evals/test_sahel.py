@@ -78,7 +78,11 @@ def test_other_supports_are_verbatim_spans_of_their_articles(sahel_all):
     text = {Path(a.path).stem: fold(a.text) for a in articles}
     lines = (SAHEL / "supports.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
-    _, later = load_sahel(SAHEL, "all", questions="dev2_questions.jsonl")
+    later = [
+        it
+        for name in ("dev2_questions.jsonl", "dev2_time_questions.jsonl")
+        for it in load_sahel(SAHEL, "all", questions=name)[1]
+    ]
     by_id = {it.id: it for it in [*items, *later]}
     assert records and all(by_id[r["id"]].answerable for r in records)
     for r in records:
@@ -152,3 +156,27 @@ def test_the_second_dev_set_is_dev_only_with_supports_in_its_gold_articles(sahel
             assert any(fold(it.support) in text[d] for d in it.doc_ids), it.id
         else:
             assert (it.kind, it.doc_ids) == ("near_miss", []), it.id
+
+
+def test_the_second_time_dev_set_is_dev_only_with_gold_in_its_articles(sahel_all):
+    """dev2_time_questions.jsonl: time questions written later, each kind, dev only."""
+    articles, _ = sahel_all
+    text = {a.doc_id: fold(a.text) for a in articles}
+    _, items = load_sahel(SAHEL, "all", questions="dev2_time_questions.jsonl")
+    assert len(items) == 17 and {it.split for it in items} == {"dev"}
+    assert {it.kind for it in items} == {
+        "this_week",
+        "latest",
+        "since",
+        "revision",
+        "timeline",
+        "coverage",
+    }
+    for it in items:
+        assert it.as_of, it.id
+        if not it.answerable:
+            assert it.kind == "coverage" and it.doc_ids == [], it.id
+        elif it.kind == "timeline":
+            assert it.events and all(e.doc_ids and e.any for e in it.events), it.id
+        else:
+            assert it.any and any(fold(it.support) in text[d] for d in it.doc_ids), it.id
