@@ -243,7 +243,9 @@ QUESTION_FRAME = frozenset(
     """name names named call called known full kind type sort exactly happen happened
     happening describe described mean means meant main role purpose reason year years date
     dates time times day days place number total amount approximately roughly happen
-    stage status progress situation news update updates latest
+    stage status progress situation news update updates latest figure figures media outlet
+    outlets appelle genre sorte exactement rôle année années jour jours lieu nombre
+    montant environ chiffre chiffres médias nouvelles informations actualité
     """.split()
 )
 

@@ -64,10 +64,12 @@ _HAPPENED = re.compile(
 _REVISION = re.compile(
     r"\b(chang(e|ed|ing)|revis(e|ed|ion|ions)|evolv(e|ed)|updat(e|ed)|ris(e|en)|rose|"
     r"grew|gone up|went up|fell|dropped|corrected|[ée]volu[ée]?|a [ée]volu|r[ée]vis[ée]s?|"
-    r"alourdi|chang[ée]|modifi[ée])\b",
+    r"alourdi|chang[ée]|modifi[ée]|var(y|ied|ies)|vari[ée]s?|varient|differ(ed)?|diff[èé]r\w+)\b",
     re.I,
 )
-_CHANGE_LEMMA = re.compile(r"(chang|r[ée]vis|[ée]volu|evolv|updat|modifi|alourd|rise$)", re.I)
+_CHANGE_LEMMA = re.compile(
+    r"(chang|r[ée]vis|[ée]volu|evolv|updat|modifi|alourd|rise$|vari|differ|diff[èé]r)", re.I
+)
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "few": 3, "several": 3,

@@ -131,6 +131,19 @@ def test_a_revision_questions_change_words_are_not_its_subject() -> None:
     assert not question_time("Who leads the CSP?", AS_OF).asks_change("lead")
 
 
+def test_figures_that_differ_between_outlets_ask_for_each_reports_figure() -> None:
+    """ "Les chiffres ont-ils varié selon les médias ?": each report's figure, newest first."""
+    from rag.text import question_terms
+
+    fr = "Combien d'otages ont-ils libérés, et les chiffres ont-ils varié selon les médias ?"
+    frame = question_time(fr, AS_OF)
+    assert frame.revision
+    # what frames the question (figures, media) and asks the change (varied) is no evidence
+    assert [t for t in question_terms(fr) if not frame.asks_change(t)] == ["otag", "libéré"]
+    assert question_time("Did the outlets differ on the toll?", AS_OF).revision
+    assert not question_time("How many hostages were freed?", AS_OF).revision
+
+
 @pytest.mark.parametrize(
     ("question", "event"),
     [
