@@ -214,8 +214,20 @@ def _heads(claim: SentenceClaim, mentions: list[Mention]) -> list[Mention]:
     return [
         m
         for m in mentions
-        if claim.text[m.end - claim.start : m.end - claim.start + 1] != "-" and m.label != "NORP"
+        if claim.text[m.end - claim.start : m.end - claim.start + 1] != "-"
+        and m.label != "NORP"
+        and not _TOLD.search(claim.text[: m.start - claim.start])
     ]
+
+
+_TOLD = re.compile(
+    r"\b(told|said to|speaking to|interviewed by|(a|ont|avait) (d[ée]clar[ée]|confi[ée]|"
+    r"indiqu[ée]|affirm[ée]|expliqu[ée]|dit|racont[ée]|pr[ée]cis[ée])|interrog[ée]e?s? par)"
+    r"\s+(the\s+|à\s+l'|à\s+la\s+|au\s+|aux\s+|à\s+)?$",
+    re.I,
+)
+"""Before an outlet a source spoke to ("told the Niger Valley Post", "a confié au Courrier du
+Sahel"): the outlet reports; it is not who did or said the thing asked about."""
 
 
 def slot_fit(

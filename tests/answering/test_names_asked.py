@@ -81,3 +81,18 @@ def test_a_question_asking_for_names_needs_a_name():
     assert (slot_fit(qa, count, "fr"), slot_fit(qa, names, "fr")) == (0.0, 1.0)
     kinds = analyse_question("What kinds of people were killed in the strike?")
     assert slot_fit(kinds, count, "fr") == 0.5  # no name asked: any sentence may answer
+
+
+@pytest.mark.slow
+def test_the_outlet_a_source_spoke_to_does_not_answer_who():
+    """ "…, a local official told the Niger Valley Post": the outlet reports, it did nothing."""
+    (told,) = analyse(
+        "The attackers struck Ikadewane before moving on to Tinabaw, a local elected official "
+        "told the Niger Valley Post.",
+        "en",
+    )
+    who = analyse_question("Who did the Islamic State say it targeted in Ikadewane?")
+    assert "Niger Valley Post" not in " ".join(m.text for m in fillers(who, told, "en"))
+    (claimed,) = analyse("The Niger Valley Post said the attackers came from Niger.", "en")
+    asked = analyse_question("Who said the attackers came from Niger?")
+    assert "The Niger Valley Post" in [m.text for m in fillers(asked, claimed, "en")]
