@@ -64,7 +64,7 @@ _HAPPENED = re.compile(
 _REVISION = re.compile(
     r"\b(chang(e|ed|ing)|revis(e|ed|ion|ions)|evolv(e|ed)|updat(e|ed)|ris(e|en)|rose|"
     r"grew|gone up|went up|fell|dropped|corrected|[ée]volu[ée]?|a [ée]volu|r[ée]vis[ée]s?|"
-    r"alourdi|chang[ée]|modifi[ée]|var(y|ied|ies)|vari[ée]s?|varient|differ(ed)?|diff[èé]r\w+)\b",
+    r"alourdi|chang[ée]|modifi[ée]|var(y|ied|ies)|vari[ée]s?|varient|differ(ed)?|diff[èe]rent|diff[ée]r(é|ée?s?|er|ai\w*))\b",
     re.I,
 )
 _CHANGE_LEMMA = re.compile(

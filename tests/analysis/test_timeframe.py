@@ -142,6 +142,9 @@ def test_figures_that_differ_between_outlets_ask_for_each_reports_figure() -> No
     assert [t for t in question_terms(fr) if not frame.asks_change(t)] == ["otag", "libéré"]
     assert question_time("Did the outlets differ on the toll?", AS_OF).revision
     assert not question_time("How many hostages were freed?", AS_OF).revision
+    assert question_time("Les bilans diffèrent-ils selon les sources ?", AS_OF).revision
+    # the adjective is no change: "les différents groupes" are several groups
+    assert not question_time("Quels sont les différents groupes armés ?", AS_OF).revision
 
 
 @pytest.mark.parametrize(
