@@ -21,7 +21,8 @@ CLAIMS_VERSION = 6
 version are not read back, so answering analyses those sentences again with the current rules
 instead of trusting an older ingest's reading (version 1: the bare list, before versions;
 3 adds ``listed``; 4 reads speech tags after a quote and "vingt-trois"; 5 reads partitives, "12 of the
-injured", currency signs, "$4.7 million", and "blamed" as a reporting verb)."""
+injured", currency signs, "$4.7 million", and "blamed" as a reporting verb; 6 reads a figure
+tallied by its verb's object, "put the number of displaced people at 402,167")."""
 
 
 def dumps_claims(claims: Sequence[SentenceClaim]) -> str:

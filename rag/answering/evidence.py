@@ -71,6 +71,7 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
     for rank, r in enumerate(results):
         c = r.chunk
         text = article_text.get(c.doc_id)
+        lede = text.lstrip()[:LEDE_CHARS].split("\n\n")[0] if text else ""  # once a chunk
         spans = c.sentences
         for i, (s, e) in enumerate(spans):
             key = (c.doc_id, s)
@@ -100,7 +101,6 @@ def _candidates(results: list[Retrieved], article_text: dict[str, str]) -> list[
             # the sentence's context: its article title, its chunk and the sentence before
             context = "\n".join([c.title, get(prev[0], e) if prev else "", c.text])
             position = s / len(text) if text else 0.5
-            lede = text.lstrip()[:LEDE_CHARS].split("\n\n")[0] if text else ""
             out.append(_Candidate(c, rank, start, e, sent.strip(), context, position, lede))
     return out
 
@@ -152,9 +152,9 @@ def select_evidence(
     # left ("what has happened to the Kanikoro truce since farmers went back to their
     # fields"); a question on one fact keeps them ("since the levy was adopted, has the
     # government said how it is calculated": the levy is what the answer is about)
-    rest = [t for t in terms if t not in referred]
-    if referred and frame is not None and frame.timeline and len(rest) >= MIN_TERMS_LEFT:
-        terms = rest
+    if referred and frame is not None and frame.timeline:
+        rest = [t for t in terms if t not in referred]
+        terms = rest if len(rest) >= MIN_TERMS_LEFT else terms
     # similarity of the question to the sentence or its best clause: long multi-clause
     # sentences dilute a single embedding
     pieces: list[str] = []
