@@ -90,6 +90,11 @@ class QuestionAnalysis(BaseModel):
         description="Asks who by a person's role ('which officer', 'the name of the governor', "
         "'comment s'appelle le chauffeur'): an organisation does not answer it.",
     )
+    speaker_asked: bool = Field(
+        False,
+        description="Asks who asserts something ('who claimed to have killed the soldiers', "
+        "'qui a revendiqué l'attaque'): the speaker of the claim answers it.",
+    )
     terms: list[str] = Field(
         default_factory=list, description="Lemmas of the content words, lower-cased, unique."
     )

@@ -260,13 +260,10 @@ def analyse_question(question: str) -> QuestionAnalysis:
         # "how old", "quel âge": counted in years ("âgé de 54 ans", "the 54-year-old")
         counted_text, counted_lemma = ("ans", "an") if language == "fr" else ("years", "year")
     source = speaker(doc, language)
-    if source is not None and (
-        source.pronoun
-        or any(
-            _is_wh(t)
-            for t in doc.char_span(source.start, source.end, alignment_mode="expand") or []
-        )
-    ):
+    asked_speaker = source is not None and any(
+        _is_wh(t) for t in doc.char_span(source.start, source.end, alignment_mode="expand") or []
+    )
+    if source is not None and (source.pronoun or asked_speaker):
         source = None  # "Who said ...": the speaker is what is asked
     source_text = source.text if source is not None else _owner(doc)
     terms: dict[str, None] = {}
@@ -284,6 +281,7 @@ def analyse_question(question: str) -> QuestionAnalysis:
         terms=list(terms),
         plural=_asks_plural(doc),
         person=kind in {"actor", "list"} and _asks_person(doc),
+        speaker_asked=kind == "actor" and asked_speaker,
     )
 
 

@@ -35,12 +35,17 @@ def same_noun(asked: str, counted: str, *, cross: bool = False) -> bool:
 
     By the bundled multilingual embedder; False when it is off.
     """
+    return noun_similarity(asked, counted) >= (SAME_NOUN_ACROSS if cross else SAME_NOUN)
+
+
+def noun_similarity(asked: str, counted: str) -> float:
+    """The multilingual-e5 cosine of two nouns (0 when either is empty or the model is off)."""
     if not asked or not counted:
-        return False
+        return 0.0
     a, b = _noun_vector(asked.lower()), _noun_vector(counted.lower())
     if a is None or b is None:
-        return False
-    return float(a @ b) >= (SAME_NOUN_ACROSS if cross else SAME_NOUN)
+        return 0.0
+    return float(a @ b)
 
 
 @lru_cache(maxsize=8192)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from rag.analysis.gazetteer import place_scale
-from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim
+from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim, Speaker
 from rag.analysis.numbers import CURRENCIES
 from rag.answering import place_roles, roles
 from rag.answering.counts import (
@@ -32,10 +32,12 @@ from rag.answering.counts import (
 )
 from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
 from rag.answering.lists import list_fit, place_names
-from rag.answering.nouns import head_word, same_noun
+from rag.answering.nouns import SAME_NOUN, SAME_NOUN_ACROSS, head_word, noun_similarity
 from rag.answering.reasons import states_reason
 from rag.answering.timing import dateline_end
+from rag.answering.verify import clause_spans
 from rag.models import Chunk
+from rag.text import content_terms
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
 """Kinds whose answer is one fact: a sentence that does not state it cannot answer."""
@@ -76,9 +78,9 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         keep = {id(g) for g, d in zip(claim.figures, coordinated(claim, dead), strict=True) if d}
         pairs = [(f, g) for f, g in pairs if id(g) in keep]
     figures = [f for f, _ in pairs]
-    return [
-        f
-        for f in figures
+    # how well each figure's noun names the asked one: 1 by its words, else by the model
+    fits = [
+        1.0
         if (deaths and bool(DEATH.fullmatch(f.counts_lemma or f.counts)))
         # "how many people wounded…": "12 of the injured" (not for "how many CSP fighters")
         or (hurt and asked in _ANYONE and bool(HURT_WORD.fullmatch(f.counts)))
@@ -88,8 +90,19 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         or asked in _words(f.counts)
         or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
         or (asked_names & _names(f.counts))
-        or same_noun(head_word(qa.counted, asked), head_word(f.counts, f.counts_lemma), cross=cross)
+        else noun_similarity(head_word(qa.counted, asked), head_word(f.counts, f.counts_lemma))
+        for f in figures
     ]
+    least = SAME_NOUN_ACROSS if cross else SAME_NOUN
+    if cross:  # "soldats": 47 "soldiers" (0.97), not 84 "mercenaries" beside them (0.92)
+        least = max([least, *(fit - SAME_NOUN_SPREAD for fit in fits)])
+    return [f for f, fit in zip(figures, fits, strict=True) if fit >= least]
+
+
+SAME_NOUN_SPREAD = 0.035
+"""Across languages, a figure's noun this far below the sentence's best match for the asked noun
+names something else: a translation scores near 0.97, a neighbour ("mercenaries" for "soldats")
+near 0.92."""
 
 
 _ANYONE = frozenset({"people", "person", "personne", "individual", "individu"})
@@ -137,6 +150,13 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
+        said = asked_speaker(qa, claim, language) if qa.speaker_asked else None
+        if said is not None and not said.pronoun:
+            # "who claimed to have killed the soldiers": "Mali's northern Tuareg rebels said
+            # they had killed 47 Malian soldiers" names them as the speaker, named or not
+            speaking = new_entities(qa, [Mention(text=said.text, start=said.start, end=said.end)])
+            if speaking:
+                return speaking
         people = _people(claim)
         if qa.source and claim.speaker is not None:
             # "whom did the government blame": its spokesman, who says so, is not the answer
@@ -176,18 +196,30 @@ def _located(claim: SentenceClaim) -> list[Mention]:
     """Names spaCy took for organisations or people that a preposition of place puts somewhere.
 
     "near Tongoro-Kanda" (tagged ORG, and cut at its hyphen): the place, its hyphenated
-    parts whole; "at the Tégourou bridge" (tagged PERSON). A nationality is no place.
+    parts whole; "at the Tégourou bridge" (tagged PERSON); a "person" before a noun of place
+    ("the Sahel region"). A nationality is no place.
     """
     out = []
     for m in claim.organisations + claim.people:
         a, b = m.start - claim.start, m.end - claim.start
-        if m.label == "NORP" or not _LOCATIVE.search(claim.text[max(0, a - 25) : a]):
+        if m.label == "NORP":
+            continue
+        if not _LOCATIVE.search(claim.text[max(0, a - 25) : a]):
+            if m.label in {"PERSON", "PER"} and _PLACE_NOUN.match(claim.text[b:]):
+                out.append(m)  # "West Africa's Sahel region" (a "person" naming a region)
             continue
         whole = re.match(r"(?:-\w+)*", claim.text[b:])
         end = b + (whole.end() if whole else 0)
         out.append(Mention(text=claim.text[a:end], start=m.start, end=claim.start + end))
     return out
 
+
+_PLACE_NOUN = re.compile(
+    r"\s+(?:region|area|zone|province|district|border|desert|valley|river|basin|commune|town|"
+    r"city|village|road|highway|corridor|belt)s?\b",
+    re.I,
+)
+"""A noun of place right after a name: "the Sahel region", "the Ménaka area"."""
 
 _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)
 """A question asking for names ("which named mines", "les noms des victimes")."""
@@ -268,6 +300,10 @@ def slot_fit(
             return NEUTRAL_CASUALTY_FIT
         if qa.kind == "actor" and all(m.label == "NORP" for m in filled):
             return NATIONALITY_FIT
+        if qa.speaker_asked:  # "who claimed …": a name that is not the claim's speaker
+            said = asked_speaker(qa, claim, language)
+            if said is None or said.pronoun or all(m.start != said.start for m in filled):
+                return SPEAKERLESS_FIT
         role = asked_role(qa) if qa.kind == "date" else ""
         if role and not any(has_role(d, claim, role) for d in claim.dates):
             return ROLE_MISMATCH_FIT  # "from which date": the date after "from" fits best
@@ -277,6 +313,36 @@ def slot_fit(
 
 NATIONALITY_FIT = 0.75
 """The slot fit of a nationality alone ("Malian counterpart") for "who": a name fits better."""
+
+
+def asked_speaker(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> Speaker | None:
+    """Who asserts what the question asks about: the speaker of the clause that says it.
+
+    "The CSP said it had killed dozens, while an al Qaeda affiliate said it had killed 50
+    Wagner fighters": for "which group said it killed 50 Wagner fighters", the affiliate.
+    """
+    said = claim.speaker
+    spans = clause_spans(claim.text)
+    if len(spans) < 2:
+        return said
+    asked = set(content_terms(qa.question))
+    shared = [len(asked & set(content_terms(claim.text[a:b]))) for a, b in spans]
+    a, b = spans[shared.index(max(shared))]
+    if said is not None and a <= said.start - claim.start < b:
+        return said
+    from rag.analysis import analyse
+
+    own = analyse(claim.text, language or qa.language, spans=[(a, b)])
+    found = own[0].speaker if own else None
+    if found is None:  # a speaker in an earlier clause carries on into this one
+        return said if said is not None and said.start - claim.start < a else None
+    shift = claim.start
+    return found.model_copy(update={"start": found.start + shift, "end": found.end + shift})
+
+
+SPEAKERLESS_FIT = 0.75
+"""The slot fit of a name for "who said / claimed …" in a sentence nobody is said to assert:
+the speaker of a claim fits better."""
 
 NEUTRAL_CASUALTY_FIT = 0.75
 """The slot fit of a count of the dead or wounded for a count question that asks neither."""

@@ -291,6 +291,38 @@ def test_a_figure_counting_a_synonym_or_a_translation_fills_the_slot():
     assert slot_fit(travellers, km, "en") == 0.0  # another language, and not what is counted
 
 
+def test_across_languages_the_figure_whose_noun_translates_the_asked_one_is_given_alone():
+    """ "Combien de soldats maliens": 47 Malian soldiers, not the 84 mercenaries beside them."""
+    both = claim(
+        "The rebels said they had killed at least 84 Russian Wagner mercenaries and 47 Malian "
+        "soldiers.",
+        speaker=Speaker(text="The rebels", start=0, end=10, cue="say"),
+        figures=[
+            fig("84", 84, "Russian Wagner mercenaries", "mercenary", "at_least"),
+            fig("47", 47, "Malian soldiers", "soldier"),
+        ],
+    )
+    soldats = q(
+        "number",
+        "Combien de soldats maliens ?",
+        "fr",
+        counted="soldats maliens",
+        counted_lemma="soldat",
+    )
+    answer = lead(soldats, [ev(both)])
+    assert answer is not None and answer[0].startswith("47 Malian soldiers")
+    assert "84" not in answer[0]
+    mercenaires = q(
+        "number",
+        "Combien de mercenaires ?",
+        "fr",
+        counted="mercenaires",
+        counted_lemma="mercenaire",
+    )
+    answer = lead(mercenaires, [ev(both)])
+    assert answer is not None and "84" in answer[0] and "47" not in answer[0]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("sentence", "language", "shown"),

@@ -96,3 +96,45 @@ def test_the_outlet_a_source_spoke_to_does_not_answer_who():
     (claimed,) = analyse("The Niger Valley Post said the attackers came from Niger.", "en")
     asked = analyse_question("Who said the attackers came from Niger?")
     assert "The Niger Valley Post" in [m.text for m in fillers(asked, claimed, "en")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Who claimed to have killed Malian soldiers?", True),
+        ("Qui a revendiqué l'attaque ?", True),
+        ("Which group said it killed 50 Wagner fighters?", True),
+        ("Who killed the soldiers?", False),  # a doer, not a speaker
+        ("According to the army, who attacked the camp?", False),  # the army is the source
+    ],
+)
+def test_a_question_asking_who_asserts(question, asked):
+    assert analyse_question(question).speaker_asked is asked
+
+
+@pytest.mark.slow
+def test_who_said_is_answered_by_the_speaker_of_the_clause_that_says_it():
+    """The rebels, a common noun, answer "who claimed"; a name elsewhere that says nothing
+    does not outrank them; in two clauses, each claim has its own speaker."""
+    (said,) = analyse(
+        "Mali's northern Tuareg rebels said on Thursday they had killed at least 84 Russian "
+        "Wagner mercenaries and 47 Malian soldiers.",
+        "en",
+    )
+    (silent,) = analyse(
+        "Even before the latest death toll, the losses appeared to be Wagner's heaviest defeat "
+        "since it stepped in to help Mali's military authorities in West Africa's Sahel region.",
+        "en",
+    )
+    qa = analyse_question("Who claimed to have killed Malian soldiers?")
+    assert [m.text for m in fillers(qa, said, "en")] == ["Mali's northern Tuareg rebels"]
+    assert slot_fit(qa, said, "en") > slot_fit(qa, silent, "en")
+    assert "Sahel" not in " ".join(m.text for m in fillers(qa, silent, "en"))  # a region
+    (two,) = analyse(
+        "The rebel movement previously said it had killed dozens in the clashes, while an al "
+        "Qaeda affiliate said it had killed 50 Wagner fighters in an ambush.",
+        "en",
+    )
+    which = analyse_question("Which group said it killed 50 Wagner fighters?")
+    assert [m.text for m in fillers(which, two, "en")] == ["an al Qaeda affiliate"]
