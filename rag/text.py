@@ -284,9 +284,13 @@ def content_terms(text: str, *, drop: frozenset[str] = frozenset()) -> list[str]
     return list(seen)
 
 
+_FRAME_PHRASES = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
+"""Idioms that frame a question: "when did the fighting take place" asks about the fighting."""
+
+
 def question_terms(question: str) -> list[str]:
     """The content terms of a question, without its framing words."""
-    return content_terms(question, drop=QUESTION_FRAME)
+    return content_terms(_FRAME_PHRASES.sub(" ", question), drop=QUESTION_FRAME)
 
 
 def parse_number(token: str) -> float | None:
