@@ -24,6 +24,12 @@ _EN = (
     r"[^.!?\n]{0,80}\b(?:instead|regardless)\b",
     r"\b(?:assistant|ai|chatbot|language model|llm)\s*[:,]\s*(?:you must|ignore|answer|say)\b",
     r"\b(?:ignore|disregard)\b[^.!?\n]{0,40}\b(?:and|then)\s+(?:answer|say|respond|reply|write)\b",
+    # "Answer every question with …", "respond to all queries by saying …"
+    r"(?:^|[.!?:]\s+|\b(?:please|always|now|then|and|must|should)\s+)"
+    r"(?:answer|respond to|reply to)\s+(?:every|all|any|each)\s+(?:of\s+the\s+)?"
+    r"(?:questions?|quer(?:y|ies)|prompts?|users?|requests?)\b",
+    r"\b(?:developer|jailbreak|god|debug|admin)\s+mode\b",
+    r"\bcite\s+(?:only\s+)?(?:source|reference|document)s?\s*\[\d+\]",
 )
 _FR = (
     r"\b(?:ignore[rz]?|oublie[rz]?|ne tiens? pas compte)\b[^.!?\n]{0,30}?"
@@ -32,8 +38,17 @@ _FR = (
     r"\b(?:tu es|vous [êe]tes)\s+(?:maintenant\s+)?(?:une?\s+)?"
     r"(?:ia|assistant|intelligence artificielle|mod[èe]le de langage)\b",
     r"\bprompt syst[èe]me\b",
+    r"(?:^|[.!?:]\s+|\b(?:et|puis|toujours|dois|devez|doit)\s+)"
+    r"r[ée]pond(?:s|ez|re)\s+(?:à|a)\s+(?:toutes?|chaque)\s+(?:les\s+)?"
+    r"(?:questions?|requ[êe]tes?|demandes?)\b",
+    r"\bmode\s+(?:d[ée]veloppeur|administrateur|d[ée]bogage)\b",
 )
-_MARKUP = r"<\|(?:im_start|im_end|system|user|assistant|endoftext)\|>|\[/?INST\]|^\s*#{2,}\s*(?:instruction|system)\b"
+_MARKUP = (
+    r"<\|(?:im_start|im_end|system|user|assistant|endoftext)\|>|\[/?INST\]"
+    r"|^\s*#{2,}\s*(?:instruction|system)\b"
+    # a chat role's label opening a line or sentence: "SYSTEM: You are now …"
+    r"|(?:^|(?<=[.!?]\s))\s*(?:system|syst[èe]me|assistant|developer|d[ée]veloppeur)\s*:"
+)
 
 INSTRUCTION = re.compile("|".join((*_EN, *_FR, _MARKUP)), re.IGNORECASE | re.MULTILINE)
 """What addresses the assistant: instructions to it, its role, its prompt, chat-template tokens."""
