@@ -396,6 +396,11 @@ def test_a_status_questions_framing_words_are_not_its_topic():
     q = "What stage had the talks on lifting the Bandiéla blockade reached?"
     assert question_terms(q) == ["talk", "lift", "bandiéla", "blockad", "reach"]
     assert question_terms("What is the latest news on the Islamic State?") == ["islam", "state"]
+    # "take place" asks when the fighting was, not for the word "take"
+    assert question_terms("When did the fighting at Tinzaouaten take place?") == [
+        "fight",
+        "tinzaouaten",
+    ]
 
 
 def test_chunks_carry_their_sentences_claims_through_metadata():
