@@ -82,7 +82,11 @@ def read_bytes(path: Path, max_mb: float) -> bytes:
 
 
 def iso_date(value: Any) -> str:
-    """A date as YYYY-MM-DD ('' when missing); unparseable text is an error."""
+    """A date as YYYY-MM-DD, or YYYY-MM when only the month is written ('' when missing).
+
+    What is not a real date ('2024-13-45'), has no year or month ('Tuesday', '2024') or reads
+    two ways ('12/03/2024') is an error: no part of a date is ever made up.
+    """
     if value in (None, ""):
         return ""
     if isinstance(value, dt.datetime):
@@ -90,17 +94,44 @@ def iso_date(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).strip()
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    fix = "write it as YYYY-MM-DD"
+    if isinstance(value, bool | int | float):
+        raise LoadError(f"'published' is {text!r}, not a date: {fix}")
+    m = re.match(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?=$|[T\s])", text)
     if m:
+        year, month, day = m.groups()
+        try:
+            dt.date(int(year), int(month), int(day or 1))
+        except ValueError:
+            raise LoadError(f"'published' is {text!r}, not a real date: {fix}") from None
         return m.group(0)
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return text
+    numbers = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+    if numbers and numbers[1] != numbers[2] and max(int(numbers[1]), int(numbers[2])) <= 12:
+        raise LoadError(
+            f"'published' is {text!r}, which reads as two dates (day or month first): {fix}"
+        )
     from dateutil import parser
 
-    try:
-        return parser.parse(text, fuzzy=False).date().isoformat()
+    try:  # parsed twice with different defaults: a part that differs was not written
+        one = parser.parse(text, default=dt.datetime(2000, 1, 1))
+        two = parser.parse(text, default=dt.datetime(2001, 2, 2))
     except (ValueError, OverflowError):
-        raise LoadError(f"'published' is {text!r}: write it as YYYY-MM-DD") from None
+        return _written_date(text)  # "30 juillet 2024"
+    if one.year != two.year or one.month != two.month:
+        raise LoadError(f"'published' is {text!r}, which has no year or no month: {fix}")
+    return one.date().isoformat() if one.day == two.day else f"{one.year:04d}-{one.month:02d}"
+
+
+def _written_date(text: str) -> str:
+    """A date written in words in French or English ("30 juillet 2024", "juillet 2024")."""
+    import dateparser
+
+    for parts, shown in ((["day", "month", "year"], "%Y-%m-%d"), (["month", "year"], "%Y-%m")):
+        settings = {"REQUIRE_PARTS": parts, "DATE_ORDER": "DMY", "PARSERS": ["absolute-time"]}
+        found = dateparser.parse(text, languages=["fr", "en"], settings=settings)
+        if found is not None:
+            return found.strftime(shown)
+    raise LoadError(f"'published' is {text!r}: write it as YYYY-MM-DD")
 
 
 def source_from_url(url: str) -> str:
@@ -145,6 +176,11 @@ def _sidecar(path: Path) -> dict[str, Any]:
             except yaml.YAMLError as e:
                 raise LoadError(
                     f"metadata sidecar {side.name} is not valid YAML ({yaml_problem(e)})"
+                ) from e
+            except ValueError as e:  # YAML read "published: 2024-13-45" as a date, and failed
+                raise LoadError(
+                    f"metadata sidecar {side.name}: a date in it is not a real date ({e}): "
+                    "write dates as YYYY-MM-DD"
                 ) from e
             if not isinstance(data, dict):
                 raise LoadError(f"metadata sidecar {side.name} must be a YAML mapping")
@@ -203,6 +239,10 @@ def load_text(path: Path, max_mb: float = 20.0) -> Article:
     except yaml.YAMLError as e:
         raise LoadError(
             f"front matter is not valid YAML ({yaml_problem(e)}): fix or remove the --- block"
+        ) from e
+    except ValueError as e:  # YAML read "published: 2024-13-45" as a date, and failed
+        raise LoadError(
+            f"front matter: a date in it is not a real date ({e}): write dates as YYYY-MM-DD"
         ) from e
     merged = {**_sidecar(path), **dict(post.metadata)}
     body = post.content

@@ -46,11 +46,17 @@ def make_bad_folder(d: Path) -> tuple[set[str], set[str]]:
         "latin1-undecodable.md": b"\x81\x81\x81\x81",
         "records-bad-lines.jsonl": None,  # good record + bad lines: partly indexed, errors named
         "all-bad.jsonl": b"{oops\n[1, 2]\n",
+        # dates that are not real, or read two ways, or lack a year: no part is made up
+        "impossible-date.md": b"---\npublished: 2024-13-45\n---\nBody text.\n",
+        "two-way-date.md": b"---\npublished: 12/03/2024\n---\nBody text.\n",
+        "weekday-date.md": b"---\npublished: Tuesday\n---\nBody text.\n",
+        "bad-date-sidecar.txt": GOOD.format(town="Ansongo").encode(),
     }
     for name, data in bad.items():
         if data is not None:
             (d / name).write_bytes(data)
     (d / "bad-sidecar.meta.yaml").write_text("title: [oops\n")
+    (d / "bad-date-sidecar.meta.yaml").write_text("published: 2024-02-30\n")
     with open(d / "huge.txt", "wb") as f:
         f.truncate(50 * 1024 * 1024)  # 50 MB (sparse): over the 20 MB default limit
     (d / "records-bad-lines.jsonl").write_text(
@@ -87,6 +93,11 @@ def test_malformed_folder(tmp_path, settings, fake_embedder):
     assert "neither UTF-8 nor Windows-1252" in reasons["invalid-utf8.txt"]
     assert "CSV has no text column" in reasons["no-text.csv"]
     assert reasons["records-bad-lines.jsonl"].startswith("line 2: not JSON")
+    assert "not a real date" in reasons["impossible-date.md"]
+    assert "reads as two dates" in reasons["two-way-date.md"]
+    assert "no year or no month" in reasons["weekday-date.md"]
+    assert "bad-date-sidecar.meta.yaml" in reasons["bad-date-sidecar.txt"]
+    assert "YYYY-MM-DD" in reasons["bad-date-sidecar.txt"]
     # nothing already indexed is lost when a later batch is all bad
     before = Store(settings, fake_embedder).count()
     again = ingest_paths([tmp_path / "in"], settings=settings, embedder=fake_embedder)
