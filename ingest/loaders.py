@@ -48,7 +48,13 @@ def is_sidecar(path: Path) -> bool:
 def doc_id_for(key: str | Path) -> str:
     """Stable article ID from a file's absolute path or a URL."""
     text = str(key) if isinstance(key, str) and "://" in key else str(Path(key).resolve())
-    return "doc-" + hashlib.sha1(text.encode()).hexdigest()[:12]
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:  # bytes the file system holds but UTF-8 cannot write
+        raise LoadError(
+            "its name is not valid UTF-8 (it was written in another encoding): rename the file"
+        ) from None
+    return "doc-" + hashlib.sha1(data).hexdigest()[:12]
 
 
 def decode(data: bytes) -> str:

@@ -57,6 +57,9 @@ def make_bad_folder(d: Path) -> tuple[set[str], set[str]]:
             (d / name).write_bytes(data)
     (d / "bad-sidecar.meta.yaml").write_text("title: [oops\n")
     (d / "bad-date-sidecar.meta.yaml").write_text("published: 2024-02-30\n")
+    # a name in Latin-1 bytes, which UTF-8 cannot write back
+    (d / os.fsdecode(b"caf\xe9-latin1-name.txt")).write_text(GOOD.format(town="Koulikoro"))
+    bad[os.fsdecode(b"caf\xe9-latin1-name.txt")] = None
     with open(d / "huge.txt", "wb") as f:
         f.truncate(50 * 1024 * 1024)  # 50 MB (sparse): over the 20 MB default limit
     (d / "records-bad-lines.jsonl").write_text(
@@ -97,6 +100,7 @@ def test_malformed_folder(tmp_path, settings, fake_embedder):
     assert "reads as two dates" in reasons["two-way-date.md"]
     assert "no year or no month" in reasons["weekday-date.md"]
     assert "bad-date-sidecar.meta.yaml" in reasons["bad-date-sidecar.txt"]
+    assert "not valid UTF-8" in reasons[os.fsdecode(b"caf\xe9-latin1-name.txt")]
     assert "YYYY-MM-DD" in reasons["bad-date-sidecar.txt"]
     # nothing already indexed is lost when a later batch is all bad
     before = Store(settings, fake_embedder).count()
