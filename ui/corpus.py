@@ -22,6 +22,48 @@ IngestFn = Callable[
 ]  # ingest_paths(paths, *, settings, embedder, allow_private, on_progress)
 
 
+_SIDECAR = (".meta.yaml", ".meta.yml")  # ingest's metadata files, read beside their article
+
+
+def place_uploads(files: list[str], upload_dir: Path) -> list[Path]:
+    """Copy uploaded files under ``upload_dir``; no upload ever replaces another.
+
+    A file goes to ``upload_dir/NAME``, or, when a different file already holds that name (an
+    earlier upload, or another file of this batch), to ``upload_dir/2/NAME``, ``3/NAME``…
+    The same file uploaded again lands where it is (ingest then finds it unchanged). A metadata
+    sidecar (``NAME.meta.yaml``) goes beside the article of this batch it belongs to.
+    """
+    placed: dict[str, Path] = {}  # article stem -> its folder, in this batch
+    taken: set[Path] = set()
+    out: list[Path] = []
+    for f in sorted(files, key=lambda f: Path(f).name.endswith(_SIDECAR)):  # articles first
+        src, name = Path(f), Path(f).name
+        stem = next((name[: -len(s)] for s in _SIDECAR if name.endswith(s)), None)
+        folder = placed.get(stem) if stem is not None else None
+        if folder is None:
+            k = 1
+            while True:
+                folder = upload_dir if k == 1 else upload_dir / str(k)
+                dst = folder / name
+                if dst not in taken and (not dst.exists() or _same_file(src, dst)):
+                    break
+                k += 1
+            placed[Path(name).stem] = folder
+        dst = folder / name
+        folder.mkdir(parents=True, exist_ok=True)
+        if not dst.exists() or not _same_file(src, dst):
+            shutil.copyfile(src, dst)
+        taken.add(dst)
+        out.append(dst)
+    return out
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    import filecmp
+
+    return filecmp.cmp(a, b, shallow=False)
+
+
 class Corpus:
     """The index behind the UI, plus a background ingest job."""
 
@@ -83,13 +125,7 @@ class Corpus:
             raise RuntimeError("this app was started without an ingest function")
         if self.busy:
             raise RuntimeError("an ingest job is already running")
-        upload_dir = Path(self.store.home) / "uploads"
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        sources: list[str | Path] = []
-        for f in files:
-            dst = upload_dir / Path(f).name
-            shutil.copyfile(f, dst)
-            sources.append(dst)
+        sources: list[str | Path] = [*place_uploads(files, Path(self.store.home) / "uploads")]
         sources += urls
         self.progress, self.result, self.failure = "starting…", None, ""
 

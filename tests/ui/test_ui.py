@@ -258,3 +258,26 @@ def test_refusal_upload_ingest_filters_and_feedback(app_on_index, tmp_path):
     gao = next(row[0] for row in table["data"] if row[1] == "Floods in Gao")
     msg, table, coverage, _ = client.predict(gao, api_name="/remove")
     assert msg == f"Removed {gao}" and coverage.startswith("1 articles")
+
+
+def test_an_upload_never_replaces_another_of_the_same_name(tmp_path):
+    """Two files called story.txt (one batch or two) are two uploads; the same file again is
+    one; a sidecar goes beside the article it belongs to."""
+    from ui.corpus import place_uploads
+
+    a, b, c = (tmp_path / d for d in "abc")
+    for folder, text in ((a, "Report A"), (b, "Report B"), (c, "Report C")):
+        folder.mkdir()
+        (folder / "story.txt").write_text(text)
+    (c / "story.meta.yaml").write_text("title: C\n")
+    up = tmp_path / "uploads"
+    first = place_uploads([str(a / "story.txt"), str(b / "story.txt")], up)
+    assert [p.read_text() for p in first] == ["Report A", "Report B"]
+    assert len(set(first)) == 2
+    again = place_uploads([str(a / "story.txt")], up)
+    assert again == first[:1]  # unchanged: ingest finds it so
+    later = place_uploads([str(c / "story.meta.yaml"), str(c / "story.txt")], up)
+    article, sidecar = sorted(later, key=lambda p: p.name.endswith(".meta.yaml"))
+    assert article.read_text() == "Report C" and article not in first
+    assert sidecar.parent == article.parent
+    assert {p.read_text() for p in up.rglob("story.txt")} == {"Report A", "Report B", "Report C"}
