@@ -197,10 +197,18 @@ def index_loaded(
 ) -> None:
     """Index articles already read: unchanged ones skipped, duplicates recorded, counts added."""
     known, aliases = store.documents(), store.aliases()
+    # an indexed article whose text changed no longer carries its recorded copies' story:
+    # each copy read in this run is looked at again (indexed itself, or a copy of another)
+    edited = {
+        a.doc_id
+        for a in loaded
+        if (e := known.get(a.doc_id)) is not None and e.content_hash != a.content_hash
+    }
     todo: list[Article] = []
     for article in loaded:
         entry = known.get(article.doc_id) or aliases.get(article.doc_id)
-        if entry is not None and entry.content_hash == article.content_hash:
+        orphan = article.doc_id in aliases and aliases[article.doc_id].canonical in edited
+        if entry is not None and entry.content_hash == article.content_hash and not orphan:
             report.unchanged += 1
         else:
             todo.append(article)
@@ -221,6 +229,8 @@ def index_loaded(
             store.add_alias(article, canonical)
             report.duplicates += 1
             continue
+        if article.doc_id in aliases:  # a recorded copy now indexed itself
+            store.remove_article(article.doc_id)
         dups.add(article.doc_id, fp, sig)
         keys[article.doc_id] = (fp, sig)
         fresh.append(article)
@@ -257,19 +267,43 @@ def remove_articles(ids: list[str], settings: Settings | None = None) -> list[st
     return removed
 
 
-def prune(paths: list[str | Path], settings: Settings | None = None) -> list[str]:
-    """Remove articles whose file, under one of ``paths``, no longer exists."""
+def prune(
+    paths: list[str | Path],
+    settings: Settings | None = None,
+    *,
+    embedder: TextEncoder | None = None,
+) -> list[str]:
+    """Remove articles whose file, under one of ``paths``, no longer exists.
+
+    A copy recorded as a duplicate of a removed article whose own file is still there is
+    indexed in its place (with ``embedder``): the story stays in the index.
+
+    Returns:
+        The IDs of the articles and copies whose files are gone.
+    """
     settings = settings or get_settings()
-    store = Store(settings, get_embedder(settings.embedding), vectors=False)
+    embedder = embedder or get_embedder(settings.embedding)
+    store = Store(settings, embedder, vectors=False)
     roots = [Path(p).resolve() for p in paths]
-    removed: list[str] = []
     entries: dict[str, DocumentEntry | AliasEntry] = {**store.aliases(), **store.documents()}
+
+    def local(raw: str) -> Path | None:
+        return None if not raw or is_url(raw) else Path(raw.split("#", 1)[0]).resolve()
+
+    gone: list[str] = []
+    dropped: set[str] = set()
     for doc_id, entry in entries.items():
-        raw = entry.path
-        if not raw or is_url(raw):
+        file = local(entry.path)
+        if file is None or file.exists() or not any(file == r or r in file.parents for r in roots):
             continue
-        file = Path(raw.split("#", 1)[0]).resolve()
-        gone = any(file == r or r in file.parents for r in roots) and not file.exists()
-        if gone and doc_id not in removed:  # removing an article also removes its copies
-            removed += store.remove_article(doc_id)
-    return removed
+        gone.append(doc_id)
+        if doc_id not in dropped:  # removing an article also forgets its recorded copies
+            dropped.update(store.remove_article(doc_id))
+    kept = {
+        str(file)
+        for d in dropped - set(gone)
+        if (file := local(entries[d].path)) is not None and file.exists()
+    }
+    if kept:
+        ingest_paths(sorted(kept), settings=settings, embedder=embedder)
+    return gone

@@ -1,6 +1,7 @@
 """Every supported format, records with bad lines, duplicates, prune/remove (fake embeddings)."""
 
 import json
+from pathlib import Path
 
 import docx
 import pytest
@@ -207,3 +208,34 @@ def test_filters_by_source_and_date(tmp_path, store_settings, fake_embedder):
             published="2024-08-02",
         )
     )
+
+
+def test_a_copys_story_outlives_its_indexed_twin(tmp_path, store_settings, fake_embedder):
+    """b.txt is recorded as a copy of a.txt. When a.txt is edited into another story, or
+    deleted and pruned, b.txt's story is indexed in its own right, not lost."""
+    d = tmp_path / "news"
+    d.mkdir()
+    story = PARA + " Rebels seized the town of Léré on Friday, a local official said."
+    (d / "a.txt").write_text(story)
+    (d / "b.txt").write_text(story)
+    ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    rows = list_articles(store_settings)
+    assert [(r.title, [Path(c).name for c in r.carried_by]) for r in rows] == [("a", ["b.txt"])]
+
+    def texts() -> set[str]:
+        store = Store(store_settings, fake_embedder)
+        return {store.article(i).text for i in store.documents()}
+
+    football = "The national football team beat Ghana two goals to one in Bamako on Saturday."
+    (d / "a.txt").write_text(football)
+    report = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    assert (report.articles, report.errors) == (2, [])
+    assert texts() == {football, story}
+    assert all(not r.carried_by for r in list_articles(store_settings))
+
+    (d / "c.txt").write_text(story)  # b's copy this time
+    ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    (d / "b.txt").unlink()
+    gone = prune([d], store_settings, embedder=fake_embedder)
+    assert len(gone) == 1  # only b.txt's file is gone
+    assert texts() == {football, story}  # c.txt now carries the story
