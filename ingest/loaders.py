@@ -57,9 +57,28 @@ def doc_id_for(key: str | Path) -> str:
     return "doc-" + hashlib.sha1(data).hexdigest()[:12]
 
 
+def _utf16_without_mark(head: bytes) -> str:
+    """'utf-16-le' or 'utf-16-be' when ``head`` reads as UTF-16 text without a byte-order mark.
+
+    Latin-script text in UTF-16 has a NUL in every other byte (the high byte); binary data
+    has NULs anywhere.
+    """
+    even, odd = head[0::2], head[1::2]
+    if len(head) >= 8 and odd.count(0) >= 0.9 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    if len(head) >= 8 and even.count(0) >= 0.9 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    return ""
+
+
 def decode(data: bytes) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, then Windows-1252."""
+    """Bytes to text: UTF-8 (BOM or not), UTF-16 (BOM, or none when clear), Windows-1252."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if enc := _utf16_without_mark(data[:4096]):
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                pass
         raise LoadError("binary file, not text: convert it to .txt, .md, .html, .pdf or .docx")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -234,7 +253,8 @@ def make_article(
 
 
 def _title_of(path: Path) -> str:
-    return path.stem.replace("-", " ").replace("_", " ")
+    """A title from a file name: "tinzaouaten-fighting_2024" -> "tinzaouaten fighting 2024"."""
+    return " ".join(path.stem.replace("-", " ").replace("_", " ").split())
 
 
 def load_text(path: Path, max_mb: float = 20.0) -> Article:
@@ -319,8 +339,13 @@ def _unwrap(page: str) -> str:
 
 def load_pdf(path: Path, max_mb: float = 20.0) -> Article:
     """A PDF: text per page, page start offsets kept so citations can name the page."""
+    import logging
+
     import pypdf
 
+    # pypdf logs its repairs of a broken file ("EOF marker not found") without the file's name;
+    # what matters is reported as this file's error below
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     data = read_bytes(path, max_mb)
     try:
         import io

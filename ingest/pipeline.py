@@ -72,13 +72,26 @@ def discover(sources: list[str | Path], report: IngestReport) -> list[str | Path
             continue
         p = Path(src)
         if p.is_dir():
-            candidates = sorted(
+            visible = [
                 x
                 for x in p.rglob("*")
-                if x.is_file() and not any(part.startswith(".") for part in x.relative_to(p).parts)
-            )
+                if not any(part.startswith(".") for part in x.relative_to(p).parts)
+            ]
+            candidates = sorted(x for x in visible if x.is_file())
+            report.skipped += [  # a link to nothing (or to itself) is named, not dropped
+                f"{x}: a symbolic link that leads nowhere (its target is missing or it loops), skipped"
+                for x in sorted(visible)
+                if x.is_symlink() and not x.exists()
+            ]
         elif p.exists():
             candidates = [p]
+        elif p.is_symlink():
+            report.errors.append(
+                FileProblem(
+                    str(p), "a symbolic link that leads nowhere (its target is missing or it loops)"
+                )
+            )
+            continue
         else:
             report.errors.append(FileProblem(str(p), "no such file or folder"))
             continue

@@ -239,3 +239,18 @@ def test_a_copys_story_outlives_its_indexed_twin(tmp_path, store_settings, fake_
     gone = prune([d], store_settings, embedder=fake_embedder)
     assert len(gone) == 1  # only b.txt's file is gone
     assert texts() == {football, story}  # c.txt now carries the story
+
+
+def test_a_link_to_nothing_is_named_not_dropped(tmp_path, store_settings, fake_embedder):
+    d = tmp_path / "news"
+    d.mkdir()
+    (d / "a.txt").write_text(PARA)
+    (d / "dangling.txt").symlink_to(d / "deleted.txt")
+    report = ingest_paths([d], settings=store_settings, embedder=fake_embedder)
+    assert report.articles == 1
+    assert [s.split(": ", 1)[0] for s in report.skipped] == [str(d / "dangling.txt")]
+    assert "leads nowhere" in report.skipped[0]
+    alone = ingest_paths([d / "dangling.txt"], settings=store_settings, embedder=fake_embedder)
+    assert [e.reason for e in alone.errors] == [
+        "a symbolic link that leads nowhere (its target is missing or it loops)"
+    ]

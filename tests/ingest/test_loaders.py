@@ -81,6 +81,19 @@ def test_latin1_text_is_decoded(tmp_path):
     assert "signé" in load_file(p).text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_a_byte_order_mark_is_decoded(tmp_path, encoding):
+    p = tmp_path / "windows-export.txt"
+    p.write_bytes("Les rebelles ont pris la ville de Léré vendredi, selon un élu.".encode(encoding))
+    assert "Léré" in load_file(p).text
+
+
+def test_a_title_from_a_file_name_is_one_line(tmp_path):
+    p = tmp_path / "mali\nnews_report.txt"
+    p.write_text("Rebels seized the town of Léré on Friday, a local official said.")
+    assert load_file(p).title == "mali news report"
+
+
 def test_decomposed_accents_and_invisible_characters_are_normalised(tmp_path):
     import unicodedata
 
