@@ -221,6 +221,12 @@ _PLACE_NOUN = re.compile(
 )
 """A noun of place right after a name: "the Sahel region", "the Ménaka area"."""
 
+_WHY = re.compile(
+    r"\b(?:why|how come|reasons?|grounds|justif\w*|explain\w*|pourquoi|raisons?|motifs?|expliqu\w*)\b",
+    re.IGNORECASE,
+)
+"""A question that asks for a reason in so many words (not "how did", "comment")."""
+
 _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)
 """A question asking for names ("which named mines", "les noms des victimes")."""
 
@@ -272,7 +278,10 @@ def slot_fit(
     something else than the asked noun half-fills a number question (0.5).
     """
     if qa.kind == "reason":  # "why" needs a stated reason: one said as such fits best
-        return 1.0 if states_reason(claim.text, language or qa.language) else 0.5
+        if states_reason(claim.text, language or qa.language):
+            return 1.0
+        # "why", "for what reason": a sentence that gives none does not answer ("how did" may)
+        return 0.0 if _WHY.search(qa.question) else 0.5
     if qa.kind in {"list", "other"} and (qa.person or _NAMES.search(qa.question)):
         # "the names of the children killed", "which named mines": names, or no answer
         people = _people(claim)
