@@ -106,3 +106,12 @@ def test_a_revised_toll_gives_each_reports_figure_newest_first_across_languages(
     assert "treize morts" in ans.answer
     by_n = {c.n: c for c in ans.citations}
     assert {"2025-09-23", "2025-09-26"} <= {by_n[n].published for n in ans.sentences[0].citations}
+
+
+def test_a_named_year_the_reports_do_not_cover_is_not_answered_from_later_news(assistant):
+    """ "In 2024": the September 2025 killings do not answer it; "in September 2025" they do."""
+    asked = "How many men did the gunmen kill in Fanikoro in {}?"
+    later = assistant.ask(asked.format("2024"), as_of="2025-10-31")
+    assert later.refused
+    ans = assistant.ask(asked.format("September 2025"), as_of="2025-10-31")
+    assert not ans.refused and any(w in ans.answer for w in ("6", "six"))
