@@ -143,9 +143,12 @@ def _describes(doc: Doc) -> bool:
     ):
         return False
     end = 2
+    if end < len(toks) - 1 and toks[end].pos_ == "DET":  # "who are the Tuareg"
+        end += 1
+    start = end
     while end < len(toks) and toks[end].pos_ == "PROPN":
         end += 1
-    return end > 2 and (end == len(toks) or toks[end].lower_ in {"and", "et"})
+    return end > start and (end == len(toks) or toks[end].lower_ in {"and", "et"})
 
 
 def _kind(doc: Doc, language: str) -> QuestionKind:

@@ -227,6 +227,45 @@ _WHY = re.compile(
 )
 """A question that asks for a reason in so many words (not "how did", "comment")."""
 
+_DEFINED = re.compile(
+    r"^\s*(?i:(?:what|who)\s+(?:is|are|was|were)\s+(?:the\s+)?"
+    r"|qu['’]est[- ]ce\s+que\s+(?:le\s+|la\s+|les\s+|l['’])?"
+    r"|(?:qui|que)\s+(?:est|sont|était|étaient)\s+(?:le\s+|la\s+|les\s+|l['’])?)"
+    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|du|des|of|al|el|ag)){0,5})\s*\??\s*$"
+)
+"""A question asking what or who a named thing is: "What is the CSP?", "Qui est Iyad Ag Ghaly ?"."""
+
+
+def defined_name(question: str) -> str:
+    """The name a "what is X" / "qui est X" question asks to describe ('' for other questions)."""
+    m = _DEFINED.match(question)
+    return m.group("name") if m else ""
+
+
+def describes(text: str, name: str) -> bool:
+    """``text`` says what ``name`` is.
+
+    In apposition ("JNIM, an al Qaeda affiliate"), in brackets after its full name, as the
+    subject of "is", or after a descriptive noun ("the rebel coalition CSP").
+    """
+    from rag.analysis.questions import PERSON_ROLES
+
+    x = re.escape(name)
+    det = r"(?:a|an|the|which|who|un|une|le|la|les|l['’]|qui)"
+    role = "|".join(sorted(map(re.escape, PERSON_ROLES), key=len, reverse=True))
+    return bool(
+        re.search(rf"\(\s*{x}\s*\)", text)
+        or re.search(rf"\b(?i:{role})\s+{x}\b", text)  # "Foreign Minister Sergei Lavrov"
+        or re.search(rf"\b{x}\s*,\s*{det}\b", text)
+        or re.search(rf"\b{x}\s+(?:is|are|was|were|est|sont|était)\s+{det}\b", text)
+        or re.search(
+            rf"\b(?i:the|le|la|les|l['’])\s*(?:(?!(?i:and|or|et|ou|the|le|la|les)\b)[\w'’-]+\s+)"
+            rf"{{1,4}}{x}\b",
+            text,
+        )
+    )
+
+
 _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)
 """A question asking for names ("which named mines", "les noms des victimes")."""
 
@@ -282,6 +321,10 @@ def slot_fit(
             return 1.0
         # "why", "for what reason": a sentence that gives none does not answer ("how did" may)
         return 0.0 if _WHY.search(qa.question) else 0.5
+    if qa.kind == "other" and (defined := defined_name(qa.question)):
+        # "what is the CSP": the sentence that says what it is ("the rebel movement, the
+        # Permanent Strategic Framework … (CSP)") before one that only names it
+        return 1.0 if describes(claim.text, defined) else 0.5
     if qa.kind in {"list", "other"} and (qa.person or _NAMES.search(qa.question)):
         # "the names of the children killed", "which named mines": names, or no answer
         people = _people(claim)

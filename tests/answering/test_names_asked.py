@@ -138,3 +138,41 @@ def test_who_said_is_answered_by_the_speaker_of_the_clause_that_says_it():
     )
     which = analyse_question("Which group said it killed 50 Wagner fighters?")
     assert [m.text for m in fillers(which, two, "en")] == ["an al Qaeda affiliate"]
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("What is the CSP?", "CSP"),
+        ("Qu'est-ce que le CSP ?", "CSP"),
+        ("Who is Sergei Lavrov?", "Sergei Lavrov"),
+        ("Qui est Assimi Goïta ?", "Assimi Goïta"),
+        ("What is the capital of Mali?", ""),  # a role, not a name to describe
+        ("what is meant by sanctification in the bible", ""),
+    ],
+)
+def test_a_question_asking_what_a_name_is(question, name):
+    from rag.answering.slots import defined_name
+
+    assert defined_name(question) == name
+
+
+def test_what_is_the_csp_is_answered_by_the_sentence_that_says_what_it_is():
+    from rag.answering.slots import describes
+
+    full = (
+        "The rebel movement, the Permanent Strategic Framework for Peace, Security and "
+        "Development (CSP), previously said it had killed dozens."
+    )
+    assert describes(full, "CSP")
+    assert describes("JNIM, an al Qaeda affiliate, said it killed 50.", "JNIM")
+    assert describes("The al Qaeda-linked group JNIM claimed the attack.", "JNIM")
+    assert describes("Foreign Minister Sergei Lavrov had spoken.", "Sergei Lavrov")
+    assert not describes("In its statement, the CSP said it had fought alone.", "CSP")
+    assert not describes("The Malian army and the CSP fought for days.", "CSP")
+
+
+@pytest.mark.slow
+def test_who_are_the_tuareg_asks_for_a_description_not_a_name():
+    assert analyse_question("Who are the Tuareg?").kind == "other"
+    assert analyse_question("Who are the rebels?").kind == "actor"
