@@ -221,12 +221,6 @@ _PLACE_NOUN = re.compile(
 )
 """A noun of place right after a name: "the Sahel region", "the Ménaka area"."""
 
-_WHY = re.compile(
-    r"\b(?:why|how come|reasons?|grounds|justif\w*|explain\w*|pourquoi|raisons?|motifs?|expliqu\w*)\b",
-    re.IGNORECASE,
-)
-"""A question that asks for a reason in so many words (not "how did", "comment")."""
-
 _DEFINED = re.compile(
     r"^\s*(?i:(?:what|who)\s+(?:is|are|was|were)\s+(?:the\s+)?"
     r"|qu['’]est[- ]ce\s+que\s+(?:le\s+|la\s+|les\s+|l['’])?"
@@ -317,10 +311,7 @@ def slot_fit(
     something else than the asked noun half-fills a number question (0.5).
     """
     if qa.kind == "reason":  # "why" needs a stated reason: one said as such fits best
-        if states_reason(claim.text, language or qa.language):
-            return 1.0
-        # "why", "for what reason": a sentence that gives none does not answer ("how did" may)
-        return 0.0 if _WHY.search(qa.question) else 0.5
+        return 1.0 if states_reason(claim.text, language or qa.language) else 0.5
     if qa.kind == "other" and (defined := defined_name(qa.question)):
         # "what is the CSP": the sentence that says what it is ("the rebel movement, the
         # Permanent Strategic Framework … (CSP)") before one that only names it
