@@ -293,6 +293,10 @@ def article_from_html(html: str, *, key: str, path: str, url: str = "") -> Artic
     if doc is None:
         raise LoadError("no article text found in the HTML (is it a full article page?)")
     found = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    try:  # the page's own date: one that cannot be read is left out, not an error
+        found["date"] = iso_date(found.get("date"))
+    except LoadError:
+        found["date"] = None
     raw = {
         "title": found.get("title"),
         "source": found.get("sitename"),

@@ -22,7 +22,14 @@ from urllib.parse import urljoin, urlparse
 import httpcore
 import httpx
 
-from ingest.loaders import LoadError, article_from_html, decode, make_article, metadata
+from ingest.loaders import (
+    LoadError,
+    article_from_html,
+    decode,
+    iso_date,
+    make_article,
+    metadata,
+)
 from rag.models import Article
 from rag.settings import IngestSettings
 
@@ -270,6 +277,10 @@ def entry_article(
     content = entry.get("content") or []
     html = content[0].get("value", "") if content else str(entry.get("summary", ""))
     published = entry.get("published") or entry.get("updated") or ""
+    try:  # a feed's date is the publisher's: one that cannot be read is left out, not an error
+        published = iso_date(published)
+    except LoadError:
+        published = ""
     text = _html_text(html)
     if len(text) < _MIN_ENTRY_CHARS and link:
         page = get(link)
