@@ -145,3 +145,17 @@ def test_connection_goes_to_the_resolved_address_with_the_hostname(server, hosts
     got = fetch(f"http://news.example.test:{port}/page.html", IngestSettings(), allow_private=True)
     assert "Kidal convoy attacked" in got.body.decode()
     assert (left, hosts) == ([], [f"news.example.test:{port}"])
+
+
+def test_a_feed_date_that_cannot_be_read_is_left_out(tmp_path, settings):
+    """The publisher's own date is data, not the user's: the entry is kept, undated."""
+    from ingest.web import load_feed_file
+
+    feed = FEED.format(base="http://example.invalid", long=LONG).replace(
+        "Tue, 03 Sep 2024 10:00:00 GMT", "sometime in the autumn"
+    )
+    path = tmp_path / "wire.rss"
+    path.write_text(feed)
+    articles, problems = load_feed_file(path, settings.ingest)
+    mopti = next(a for a in articles if a.title == "Mopti market reopens")
+    assert mopti.published == "" and not any("Mopti" in p for p in problems)
