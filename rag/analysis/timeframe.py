@@ -89,6 +89,10 @@ _RECENT_DAYS = re.compile(r"\b(recent days|these days|ces derniers temps)\b", re
 SINCE = r"(?<!d')(?<!d’)\b(since|after|following|depuis|apr[eè]s)\b"  # not "d'après"
 _SINCE_WORD = re.compile(SINCE, re.I)
 _UNTIL = r"\b(before|until|till|up to|by the end of|prior to|avant|jusqu'(?:au|à|a|en))\b"
+_BY = re.compile(
+    r"\bby\s+(?:(?:early|mid|late)[- ]?|the (?:start|beginning|middle|end) of\s+)?$", re.I
+)
+"""Up to a date: "by early March 2025", "by 2024" (everything until then, not that month only)."""
 _BETWEEN = r"\b(between|from|entre|du|de)\b"
 _AND = r"\b(and|to|until|through|et|au|à|a)\b"
 
@@ -200,7 +204,7 @@ def _window(
     since = re.search(SINCE + r"[^?.;]{0,80}$", before, re.I)
     if since:  # "since the coup in 2021": from the named date to as_of
         return lo, as_of, before[since.start() :] + words, True, words
-    if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I):
+    if re.search(_UNTIL + r"[^?.;]{0,12}$", before, re.I) or _BY.search(before):
         return None, min(hi, as_of), words, relative, words
     if first.precision == "week" and lo <= as_of <= hi:
         # "this week" asked on a Monday still means the last few days' news: the current

@@ -47,6 +47,11 @@ def test_until_has_no_start_and_future_periods_are_none() -> None:
     t = question_time("Who was killed before June 2025?", AS_OF)
     assert (t.start, t.end) == (None, date(2025, 6, 30))
     assert not question_time("What will happen next week?", AS_OF).window
+    # "by early March 2025": everything up to then, not March alone
+    by = question_time("How many tankers had the army escorted by early March 2025?", AS_OF)
+    assert (by.start, by.end) == (None, date(2025, 3, 31))
+    inside = question_time("How many were killed by the army in March 2025?", AS_OF)
+    assert (inside.start, inside.end) == (date(2025, 3, 1), date(2025, 3, 31))
     assert not question_time("What happened since 2026?", AS_OF).window  # after as-of
     assert not question_time("Why did the rebels fight Wagner?", AS_OF).window
     huge = question_time("Any attack in the past 99999 years?", AS_OF)
