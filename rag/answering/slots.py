@@ -345,7 +345,12 @@ def slot_fit(
             return NATIONALITY_FIT
         if qa.speaker_asked:  # "who claimed …": a name that is not the claim's speaker
             said = asked_speaker(qa, claim, language)
-            if said is None or said.pronoun or all(m.start != said.start for m in filled):
+            spoke = (
+                said is not None and not said.pronoun and any(m.start == said.start for m in filled)
+            )
+            # "the new figure was given by spokesman Issa Kanouté": the agent gave it
+            agent = any(_AGENT.search(claim.text[: m.start - claim.start]) for m in filled)
+            if not spoke and not agent:
                 return SPEAKERLESS_FIT
         role = asked_role(qa) if qa.kind == "date" else ""
         if role and not any(has_role(d, claim, role) for d in claim.dates):
@@ -382,6 +387,9 @@ def asked_speaker(qa: QuestionAnalysis, claim: SentenceClaim, language: str = ""
     shift = claim.start
     return found.model_copy(update={"start": found.start + shift, "end": found.end + shift})
 
+
+_AGENT = re.compile(r"\b(?:by|par)\s+(?:[\w'’.-]+\s+){0,6}$", re.IGNORECASE)
+"""Before a passive's agent: "given by armed forces spokesman …", "annoncé par le ministre"."""
 
 SPEAKERLESS_FIT = 0.75
 """The slot fit of a name for "who said / claimed …" in a sentence nobody is said to assert:
