@@ -22,14 +22,8 @@ from urllib.parse import urljoin, urlparse
 import httpcore
 import httpx
 
-from ingest.loaders import (
-    LoadError,
-    article_from_html,
-    decode,
-    iso_date,
-    make_article,
-    metadata,
-)
+from ingest.dates import iso_date
+from ingest.loaders import LoadError, article_from_html, decode, make_article, metadata
 from rag.models import Article
 from rag.settings import IngestSettings
 

@@ -8,10 +8,11 @@ from typing import NamedTuple
 
 from rag.analysis.models import QuestionAnalysis
 from rag.analysis.timeframe import TimeFrame
+from rag.answering.counted import counted_figures
 from rag.answering.evidence import PRONOUN_START as _PRONOUN_START
 from rag.answering.lead import NO, denies, figure_lines, lead
 from rag.answering.retrieval import Retrieved
-from rag.answering.slots import counted_figures, fillers
+from rag.answering.slots import fillers
 from rag.answering.verify import check_support, clause_spans
 from rag.embeddings import TextEncoder
 from rag.models import Answer, AnswerSentence, Chunk, Citation, Evidence

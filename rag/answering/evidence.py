@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 import numpy as np
 
@@ -20,7 +19,13 @@ from rag.answering.injection import addresses_assistant
 from rag.answering.retrieval import LexicalIndex, Retrieved
 from rag.answering.slots import FACT_KINDS, sentence_claims, slot_fit, source_fit
 from rag.answering.timing import MONTHS as MONTH_NAMES
-from rag.answering.timing import event_date, recency, restates_reference, time_fit
+from rag.answering.timing import (
+    dated_outside,
+    event_date,
+    recency,
+    restates_reference,
+    time_fit,
+)
 from rag.answering.verify import clauses
 from rag.embeddings import DualEncoder, TextEncoder
 from rag.language import question_language
@@ -261,26 +266,6 @@ def select_evidence(
         cross = bool(e.language) and e.language != asked
         return (settings.cross_language_counted_relief if filled and cross else 0.0) + said(e)
 
-    # a closed period named by its dates ("in 2023", "between March 14 and 22")
-    closed = frame is not None and not frame.relative and frame.end is not None
-    late = (
-        (frame.end + timedelta(days=settings.time_grace_days)).isoformat()
-        if closed and frame is not None and frame.end is not None
-        else ""
-    )
-
-    def outside(e: Evidence) -> bool:
-        # "last week, three soldiers were killed" recalls; it does not say where or who this
-        # week. A figure may: a toll of Saturday's attack is revised on Tuesday.
-        if in_period and e.signals["time_fit"] < 0 and qtype != "number":
-            return True
-        # "how many Wagner fighters died in 2023": not the July 2024 fighting, nor an undated
-        # sentence of a report written well after the period (it tells of its own days)
-        return closed and (
-            e.signals["time_fit"] < 0
-            or (e.signals["time_fit"] == 0 and bool(e.published) and e.published > late)
-        )
-
     passing = [
         e
         for e in scored
@@ -288,7 +273,7 @@ def select_evidence(
         and e.coverage >= settings.min_coverage - said(e)
         and e.similarity >= settings.min_similarity
         and e.coverage + e.similarity >= bar - relief(e)
-        and not outside(e)
+        and not dated_outside(e, frame, in_period, qtype == "number", settings.time_grace_days)
     ]
     if not passing:
         return [], scored

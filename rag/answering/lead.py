@@ -24,8 +24,10 @@ from rag.analysis.models import (
 )
 from rag.analysis.numbers import currency_sign
 from rag.analysis.timeframe import TimeFrame
+from rag.answering.counted import counted_figures
+from rag.answering.counts import asks_toll
 from rag.answering.date_roles import Role, asked_role, has_role
-from rag.answering.slots import asks_toll, counted_figures, fillers, fold, is_source
+from rag.answering.slots import fillers, fold, is_source
 from rag.answering.timing import event_dates, format_date
 from rag.answering.verify import clause_spans
 from rag.models import Evidence

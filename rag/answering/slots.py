@@ -13,118 +13,31 @@ from collections.abc import Sequence
 from datetime import date
 
 from rag.analysis.gazetteer import place_scale
-from rag.analysis.models import Figure, Mention, QuestionAnalysis, SentenceClaim, Speaker
-from rag.analysis.numbers import CURRENCIES
+from rag.analysis.models import Mention, QuestionAnalysis, SentenceClaim
 from rag.answering import place_roles, roles
+from rag.answering.counted import _names, _words, counted_figures
 from rag.answering.counts import (
-    DEATH,
     FATE,
-    HURT_WORD,
-    YEARS,
-    asks_toll,
-    coordinated,
-    elliptic,
     fold,
-    is_age,
     is_dead,
     is_hurt,
-    near_death,
 )
 from rag.answering.date_roles import ROLE_MISMATCH_FIT, asked_role, has_role
 from rag.answering.lists import list_fit, place_names
-from rag.answering.nouns import SAME_NOUN, SAME_NOUN_ACROSS, head_word, noun_similarity
 from rag.answering.reasons import states_reason
+from rag.answering.speakers_asked import (
+    SPEAKERLESS_FIT,
+    asked_speaker,
+    defined_name,
+    describes,
+    passive_agent,
+    speaker_names,
+)
 from rag.answering.timing import dateline_end
-from rag.answering.verify import clause_spans
 from rag.models import Chunk
-from rag.text import content_terms
 
 FACT_KINDS = frozenset({"number", "date", "actor", "place"})
 """Kinds whose answer is one fact: a sentence that does not state it cannot answer."""
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 2}
-
-
-def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> list[Figure]:
-    """The claim's figures that count what the question counts.
-
-    A figure counts it when their head nouns have the same lemma, when one phrase holds the
-    other's head noun ("fighters" / "Wagner fighters"), or when they share a name ("Wagner
-    fighters" / "Russian Wagner mercenaries"). All figures when the question names nothing
-    counted, or when the claim is in another language (``language``; '' = the question's).
-    """
-    if not qa.counted_lemma and asks_toll(qa):
-        return [f for f in claim.figures if f.value is not None and near_death(claim, f)]
-    if not qa.counted_lemma and _HOW_LONG.search(qa.question):  # a span of time or a length
-        return [f for f in claim.figures if fold(f.counts_lemma or f.counts) in _SPANS]
-    if not qa.counted_lemma:
-        return list(claim.figures)
-    cross = bool(language and language != qa.language)
-    asked = fold(qa.counted_lemma)
-    asked_names = _names(qa.counted)
-    deaths = bool(DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
-    ages = fold(asked) in YEARS
-    money = fold(asked) in _MONEY  # "how much money": "100 billion CFA francs", "$4.7 million"
-    hurt = bool(HURT_WORD.search(qa.question))
-    # (figure as read, figure as written): "11 others" counts what the figure before it does
-    pairs = list(zip(elliptic(claim), claim.figures, strict=True))
-    if deaths != hurt:  # "how many were wounded" is not answered by the dead, nor the reverse
-        hurts = coordinated(claim, [is_hurt(claim, g) for g in claim.figures])
-        pairs = [p for p, h in zip(pairs, hurts, strict=True) if h == hurt]
-    if deaths and not hurt:  # "how many soldiers were killed": not the 150 the camp held
-        dead = [is_dead(claim, g) or near_death(claim, g) for g in claim.figures]
-        keep = {id(g) for g, d in zip(claim.figures, coordinated(claim, dead), strict=True) if d}
-        pairs = [(f, g) for f, g in pairs if id(g) in keep]
-    figures = [f for f, _ in pairs]
-    # how well each figure's noun names the asked one: 1 by its words, else by the model
-    fits = [
-        1.0
-        if (deaths and bool(DEATH.fullmatch(f.counts_lemma or f.counts)))
-        # "how many people wounded…": "12 of the injured" (not for "how many CSP fighters")
-        or (hurt and asked in _ANYONE and bool(HURT_WORD.fullmatch(f.counts)))
-        or (money and fold(f.counts_lemma) in CURRENCIES)
-        or (ages and (fold(f.counts_lemma) in YEARS or is_age(claim, f)))
-        or fold(f.counts_lemma) == asked
-        or asked in _words(f.counts)
-        or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
-        or (asked_names & _names(f.counts))
-        else noun_similarity(head_word(qa.counted, asked), head_word(f.counts, f.counts_lemma))
-        for f in figures
-    ]
-    least = SAME_NOUN_ACROSS if cross else SAME_NOUN
-    if cross:  # "soldats": 47 "soldiers" (0.97), not 84 "mercenaries" beside them (0.92)
-        least = max([least, *(fit - SAME_NOUN_SPREAD for fit in fits)])
-    return [f for f, fit in zip(figures, fits, strict=True) if fit >= least]
-
-
-SAME_NOUN_SPREAD = 0.035
-"""Across languages, a figure's noun this far below the sentence's best match for the asked noun
-names something else: a translation scores near 0.97, a neighbour ("mercenaries" for "soldats")
-near 0.92."""
-
-
-_ANYONE = frozenset({"people", "person", "personne", "individual", "individu"})
-"""Counted nouns that name no one in particular: any figure of the wounded counts them."""
-
-_MONEY = frozenset(
-    """money cash revenue income funding fund sum amount budget aid argent recette revenu
-    financement fonds somme montant aide""".split()
-)
-"""What a question counts when it asks for a sum of money ("how much money", "quel montant")."""
-
-_HOW_LONG = re.compile(r"\bhow long\b|\bcombien de temps\b|\bquelle (?:dur[ée]e|distance)\b", re.I)
-_SPANS = frozenset(
-    """second minute hour day week month year decade kilometre kilometer km mile metre meter
-    seconde heure jour journee semaine mois an annee kilometre""".split()
-)
-"""Units a "how long" question's answer counts ("five weeks", "14 mois", "30 kilometres")."""
-
-
-def _names(text: str) -> set[str]:
-    """Words written with a capital (names: "Wagner"), folded."""
-    return {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper() and len(w) > 2}
 
 
 def new_entities(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:
@@ -150,11 +63,9 @@ def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> l
     if qa.kind == "date":
         return list(claim.dates)
     if qa.kind == "actor":  # a person when the sentence names one, else an organisation
-        said = asked_speaker(qa, claim, language) if qa.speaker_asked else None
-        if said is not None and not said.pronoun:
-            # "who claimed to have killed the soldiers": "Mali's northern Tuareg rebels said
-            # they had killed 47 Malian soldiers" names them as the speaker, named or not
-            speaking = new_entities(qa, [Mention(text=said.text, start=said.start, end=said.end)])
+        if qa.speaker_asked:  # "who claimed to have killed the soldiers": who says so
+            named = _heads(claim, _people(claim) + claim.organisations)
+            speaking = new_people(qa, speaker_names(qa, claim, named, language))
             if speaking:
                 return speaking
         people = _people(claim)
@@ -220,45 +131,6 @@ _PLACE_NOUN = re.compile(
     re.I,
 )
 """A noun of place right after a name: "the Sahel region", "the Ménaka area"."""
-
-_DEFINED = re.compile(
-    r"^\s*(?i:(?:what|who)\s+(?:is|are|was|were)\s+(?:the\s+)?"
-    r"|qu['’]est[- ]ce\s+que\s+(?:le\s+|la\s+|les\s+|l['’])?"
-    r"|(?:qui|que)\s+(?:est|sont|était|étaient)\s+(?:le\s+|la\s+|les\s+|l['’])?)"
-    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|du|des|of|al|el|ag)){0,5})\s*\??\s*$"
-)
-"""A question asking what or who a named thing is: "What is the CSP?", "Qui est Iyad Ag Ghaly ?"."""
-
-
-def defined_name(question: str) -> str:
-    """The name a "what is X" / "qui est X" question asks to describe ('' for other questions)."""
-    m = _DEFINED.match(question)
-    return m.group("name") if m else ""
-
-
-def describes(text: str, name: str) -> bool:
-    """``text`` says what ``name`` is.
-
-    In apposition ("JNIM, an al Qaeda affiliate"), in brackets after its full name, as the
-    subject of "is", or after a descriptive noun ("the rebel coalition CSP").
-    """
-    from rag.analysis.questions import PERSON_ROLES
-
-    x = re.escape(name)
-    det = r"(?:a|an|the|which|who|un|une|le|la|les|l['’]|qui)"
-    role = "|".join(sorted(map(re.escape, PERSON_ROLES), key=len, reverse=True))
-    return bool(
-        re.search(rf"\(\s*{x}\s*\)", text)
-        or re.search(rf"\b(?i:{role})\s+{x}\b", text)  # "Foreign Minister Sergei Lavrov"
-        or re.search(rf"\b{x}\s*,\s*{det}\b", text)
-        or re.search(rf"\b{x}\s+(?:is|are|was|were|est|sont|était)\s+{det}\b", text)
-        or re.search(
-            rf"\b(?i:the|le|la|les|l['’])\s*(?:(?!(?i:and|or|et|ou|the|le|la|les)\b)[\w'’-]+\s+)"
-            rf"{{1,4}}{x}\b",
-            text,
-        )
-    )
-
 
 _NAMES = re.compile(r"\b(?:named|names? of|noms? d(?:es?|u)|nommée?s?)\b", re.I)
 """A question asking for names ("which named mines", "les noms des victimes")."""
@@ -349,7 +221,7 @@ def slot_fit(
                 said is not None and not said.pronoun and any(m.start == said.start for m in filled)
             )
             # "the new figure was given by spokesman Issa Kanouté": the agent gave it
-            agent = any(_AGENT.search(claim.text[: m.start - claim.start]) for m in filled)
+            agent = any(passive_agent(claim, m) for m in filled)
             if not spoke and not agent:
                 return SPEAKERLESS_FIT
         role = asked_role(qa) if qa.kind == "date" else ""
@@ -362,38 +234,6 @@ def slot_fit(
 NATIONALITY_FIT = 0.75
 """The slot fit of a nationality alone ("Malian counterpart") for "who": a name fits better."""
 
-
-def asked_speaker(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> Speaker | None:
-    """Who asserts what the question asks about: the speaker of the clause that says it.
-
-    "The CSP said it had killed dozens, while an al Qaeda affiliate said it had killed 50
-    Wagner fighters": for "which group said it killed 50 Wagner fighters", the affiliate.
-    """
-    said = claim.speaker
-    spans = clause_spans(claim.text)
-    if len(spans) < 2:
-        return said
-    asked = set(content_terms(qa.question))
-    shared = [len(asked & set(content_terms(claim.text[a:b]))) for a, b in spans]
-    a, b = spans[shared.index(max(shared))]
-    if said is not None and a <= said.start - claim.start < b:
-        return said
-    from rag.analysis import analyse
-
-    own = analyse(claim.text, language or qa.language, spans=[(a, b)])
-    found = own[0].speaker if own else None
-    if found is None:  # a speaker in an earlier clause carries on into this one
-        return said if said is not None and said.start - claim.start < a else None
-    shift = claim.start
-    return found.model_copy(update={"start": found.start + shift, "end": found.end + shift})
-
-
-_AGENT = re.compile(r"\b(?:by|par)\s+(?:[\w'’.-]+\s+){0,6}$", re.IGNORECASE)
-"""Before a passive's agent: "given by armed forces spokesman …", "annoncé par le ministre"."""
-
-SPEAKERLESS_FIT = 0.75
-"""The slot fit of a name for "who said / claimed …" in a sentence nobody is said to assert:
-the speaker of a claim fits better."""
 
 NEUTRAL_CASUALTY_FIT = 0.75
 """The slot fit of a count of the dead or wounded for a count question that asks neither."""

@@ -21,7 +21,7 @@ from rag.analysis.timeframe import SINCE, TimeFrame, since_reference, span_of
 from rag.answering.prompts import REFUSAL
 from rag.answering.retrieval import HybridRetriever, Retrieved
 from rag.language import question_language
-from rag.models import Filters, published_int
+from rag.models import Evidence, Filters, published_int
 
 MONTHS = {
     "en": "January February March April May June July August September October November "
@@ -125,6 +125,26 @@ def time_fit(claim: SentenceClaim | None, frame: TimeFrame | None) -> float:
     if not verdicts:
         return 0.0
     return 1.0 if any(verdicts) else -1.0
+
+
+def dated_outside(
+    e: Evidence, frame: TimeFrame | None, in_period: bool, figure: bool, grace_days: int
+) -> bool:
+    """The sentence tells of another time than the asked period, so it cannot answer.
+
+    ``in_period``: a period counted back from as-of ("this week"): "last week, three soldiers
+    were killed" recalls, it does not say what happened this week; a ``figure`` may (a toll of
+    Saturday's attack revised on Tuesday). A closed period named by its dates ("in 2023",
+    "between March 14 and 22"): not a sentence dated outside it, nor an undated sentence of a
+    report written more than ``grace_days`` after it (it tells of its own days).
+    """
+    fit = e.signals.get("time_fit", 0.0)
+    if in_period and fit < 0 and not figure:
+        return True
+    if frame is None or frame.relative or frame.end is None:
+        return False
+    late = (frame.end + timedelta(days=grace_days)).isoformat()
+    return fit < 0 or (fit == 0 and bool(e.published) and e.published > late)
 
 
 def recency(published: list[str], frame: TimeFrame | None, unasked: float) -> list[float]:

@@ -509,23 +509,34 @@ def test_the_wounded_and_the_dead_answer_their_own_question(question, sentence, 
 
 
 @pytest.mark.parametrize(
-    ("sentence", "answers"),
+    ("sentence", "answers", "speakers"),
     [
         (
             "The strike was claimed by the al Qaeda-linked group JNIM, the Tuareg-led CSP said.",
             ["JNIM", "CSP"],
+            ["CSP"],
         ),
-        ("Algerian officials said families had fled.", ["Algerian"]),  # a nationality, last
-        ("Families fled, said the coordinator, Fadimata Walet Ahmed.", ["Fadimata Walet Ahmed"]),
+        # a nationality, last; who said it is the phrase it qualifies
+        ("Algerian officials said families had fled.", ["Algerian"], ["Algerian officials"]),
+        (
+            "Families fled, said the coordinator, Fadimata Walet Ahmed.",
+            ["Fadimata Walet Ahmed"],
+            ["Fadimata Walet Ahmed"],  # the name beside "the coordinator"
+        ),
     ],
 )
-def test_who_is_answered_by_a_name_not_a_modifier_or_nationality(sentence, answers):
-    """A modifier ("Tuareg-led", "al Qaeda-linked") or a nationality ("Algerian") names no one."""
+def test_who_is_answered_by_a_name_not_a_modifier_or_nationality(sentence, answers, speakers):
+    """A modifier ("Tuareg-led", "al Qaeda-linked") or a nationality ("Algerian") names no one.
+
+    "Who said …" is answered by the speaker: its name, or its phrase when it has none.
+    """
     from rag.answering.slots import fillers
 
     claim = analyse(sentence, "en", SATURDAY)[0]
-    got = fillers(analyse_question("Who said the families had fled?"), claim, "en")
+    got = fillers(analyse_question("Who was involved?"), claim, "en")
     assert [m.text for m in got] == answers
+    said = fillers(analyse_question("Who said the families had fled?"), claim, "en")
+    assert [m.text for m in said] == speakers
 
 
 @pytest.mark.parametrize(
