@@ -26,7 +26,8 @@ from rag.answering.counts import (
 from rag.answering.nouns import SAME_NOUN, SAME_NOUN_ACROSS, head_word, noun_similarity
 
 
-def _words(text: str) -> set[str]:
+def folded_words(text: str) -> set[str]:
+    """The words of ``text`` longer than two letters, folded (no case, no accents)."""
     return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 2}
 
 
@@ -46,7 +47,7 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         return list(claim.figures)
     cross = bool(language and language != qa.language)
     asked = fold(qa.counted_lemma)
-    asked_names = _names(qa.counted)
+    asked_names = capitalised_words(qa.counted)
     deaths = bool(DEATH.search(qa.question))  # "how many people were killed": "13 morts" too
     ages = fold(asked) in YEARS
     money = fold(asked) in _MONEY  # "how much money": "100 billion CFA francs", "$4.7 million"
@@ -70,9 +71,9 @@ def counted_figures(qa: QuestionAnalysis, claim: SentenceClaim, language: str = 
         or (money and fold(f.counts_lemma) in CURRENCIES)
         or (ages and (fold(f.counts_lemma) in YEARS or is_age(claim, f)))
         or fold(f.counts_lemma) == asked
-        or asked in _words(f.counts)
-        or (f.counts_lemma and fold(f.counts_lemma) in _words(qa.counted))
-        or (asked_names & _names(f.counts))
+        or asked in folded_words(f.counts)
+        or (f.counts_lemma and fold(f.counts_lemma) in folded_words(qa.counted))
+        or (asked_names & capitalised_words(f.counts))
         else noun_similarity(head_word(qa.counted, asked), head_word(f.counts, f.counts_lemma))
         for f in figures
     ]
@@ -105,6 +106,6 @@ _SPANS = frozenset(
 """Units a "how long" question's answer counts ("five weeks", "14 mois", "30 kilometres")."""
 
 
-def _names(text: str) -> set[str]:
+def capitalised_words(text: str) -> set[str]:
     """Words written with a capital (names: "Wagner"), folded."""
     return {fold(w) for w in re.findall(r"\w+", text) if w[:1].isupper() and len(w) > 2}

@@ -28,6 +28,7 @@ from rag.answering.counted import counted_figures
 from rag.answering.counts import asks_toll
 from rag.answering.date_roles import Role, asked_role, has_role
 from rag.answering.slots import fillers, fold, is_source
+from rag.answering.speakers_asked import clause_speaker
 from rag.answering.timing import event_dates, format_date
 from rag.answering.verify import clause_spans
 from rag.models import Evidence
@@ -109,22 +110,15 @@ def speaker_of(
     "The CSP said it killed dozens, while an al Qaeda affiliate said it killed 50": 50 is the
     affiliate's. None: the outlet's own voice; False: a speaker that cannot be told.
     """
-    from rag.analysis import analyse
-
     base = claim.start
     spans = clause_spans(claim.text)
     home = next((sp for sp in spans if sp[0] <= mention.start - base < sp[1]), None)
     sp = claim.speaker
     if home is None or len(spans) == 1:
         return sp
-    if sp is not None and home[0] <= sp.start - base < home[1]:
-        return sp
-    own = analyse(claim.text[home[0] : home[1]], language)
-    found = own[0].speaker if own else None
-    if found is not None:
-        return found
+    found = clause_speaker(claim, home, language)
     # a speaker in an earlier clause carries on into this one; one in a later clause does not
-    return False if sp is not None and sp.start - base >= home[1] else sp
+    return False if found is None and sp is not None and sp.start - base >= home[1] else found
 
 
 def _noun_phrase(name: Mention, claim: SentenceClaim, language: str) -> str:

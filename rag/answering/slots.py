@@ -15,7 +15,7 @@ from datetime import date
 from rag.analysis.gazetteer import place_scale
 from rag.analysis.models import Mention, QuestionAnalysis, SentenceClaim
 from rag.answering import place_roles, roles
-from rag.answering.counted import _names, _words, counted_figures
+from rag.answering.counted import capitalised_words, counted_figures, folded_words
 from rag.answering.counts import (
     FATE,
     fold,
@@ -42,8 +42,8 @@ FACT_KINDS = frozenset({"number", "date", "actor", "place"})
 
 def new_entities(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:
     """Mentions whose words the question does not contain (the asked name is not in it)."""
-    asked = _words(qa.question)
-    return [m for m in mentions if not _words(m.text) <= asked]
+    asked = folded_words(qa.question)
+    return [m for m in mentions if not folded_words(m.text) <= asked]
 
 
 def new_people(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:
@@ -52,8 +52,8 @@ def new_people(qa: QuestionAnalysis, mentions: list[Mention]) -> list[Mention]:
     "What is the real name of Jethalal": "Jethalal Champaklal Gada" is the character asked
     about, under his full name, not the answer.
     """
-    asked = {w for w in _words(qa.question) if len(w) > 3}
-    return [m for m in new_entities(qa, mentions) if not (_names(m.text) & asked)]
+    asked = {w for w in folded_words(qa.question) if len(w) > 3}
+    return [m for m in new_entities(qa, mentions) if not (capitalised_words(m.text) & asked)]
 
 
 def fillers(qa: QuestionAnalysis, claim: SentenceClaim, language: str = "") -> list[Mention]:
@@ -265,7 +265,9 @@ def _described(source: str, speaker: Mention | None, context: str) -> bool:
     if speaker is None or any(w[:1].isupper() for w in speaker.text.split()[1:]):
         return False  # a named speaker ("the CSP's spokesman") is not a description
     names = {w for w in re.findall(r"\w+", source) if w[:1].isupper()}  # "JNIM", not "the army"
-    nouns = {w for w in _words(speaker.text) if w not in _SPEAKER_ROLES | {"the", "les", "des"}}
+    nouns = {
+        w for w in folded_words(speaker.text) if w not in _SPEAKER_ROLES | {"the", "les", "des"}
+    }
     if not nouns or not names:
         return False
     noun = "|".join(map(re.escape, nouns))
@@ -288,7 +290,7 @@ def is_source(qa: QuestionAnalysis, speaker: Mention | None) -> bool:
     """The speaker is the source the question names ("the rebels" / "Mali's Tuareg rebels")."""
     if not qa.source or speaker is None:
         return False
-    return bool((_words(qa.source) - {"the", "les", "des"}) & _words(speaker.text))
+    return bool((folded_words(qa.source) - {"the", "les", "des"}) & folded_words(speaker.text))
 
 
 def parse_published(value: str) -> date | None:
